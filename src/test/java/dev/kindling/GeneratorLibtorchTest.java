@@ -322,7 +322,8 @@ class GeneratorLibtorchTest {
         BoolPointer bp = tz.data_ptr_bool();
         for (int i = 0; i < n; i++) assertEquals(bp.get(i), bools[i], "random_ bool element " + i);
 
-        long[][] floatRanges = {{0, 10}, {-(1L << 25) - 4, (1L << 25) + 4}, {-(1L << 40), 1L << 40}, {-7, 1L << 31}};
+        long[][] floatRanges = {{0, 10}, {-(1L << 25) - 4, (1L << 25) + 4}, {-(1L << 26) - 6, 100},
+            {-(1L << 40), 1L << 40}, {-7, 1L << 31}};
         for (long[] r : floatRanges) {
             Tensor tf = empty(ScalarType.Float, n).random_(r[0], new LongOptional(r[1]), new GeneratorOptional());
             float[] f = new float[n];
@@ -333,6 +334,26 @@ class GeneratorLibtorchTest {
             g.fillRandomInt(d, 0, n, r[0], r[1]);
             assertDoublesIdentical(doubles(td), d, "random_(" + r[0] + ", " + r[1] + ") double");
         }
+    }
+
+    @Test
+    void randomWithoutBoundsMatches() {
+        int n = 97;
+        Generator g = seeded(13);
+        long[] l = new long[n];
+        g.fillRandom(l, 0, n);
+        assertArrayEquals(longs(empty(ScalarType.Long, n).random_(new GeneratorOptional())), l, "random_() int64");
+        int[] i32 = new int[n];
+        g.fillRandom(i32, 0, n);
+        int[] ei = new int[n];
+        empty(ScalarType.Int, n).random_(new GeneratorOptional()).data_ptr_int().get(ei);
+        assertArrayEquals(ei, i32, "random_() int32");
+        float[] f = new float[n];
+        g.fillRandom(f, 0, n);
+        assertFloatsIdentical(floats(empty(ScalarType.Float, n).random_(new GeneratorOptional())), f, "random_() float");
+        double[] d = new double[n];
+        g.fillRandom(d, 0, n);
+        assertDoublesIdentical(doubles(empty(ScalarType.Double, n).random_(new GeneratorOptional())), d, "random_() double");
     }
 
     @Test
