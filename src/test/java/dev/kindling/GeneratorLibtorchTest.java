@@ -288,7 +288,8 @@ class GeneratorLibtorchTest {
         int n = 301;
         Generator g = seeded(8);
 
-        Tensor ti = empty(ScalarType.Int, n).random_(Integer.MIN_VALUE, new LongOptional(1L << 31), new GeneratorOptional());
+        Tensor ti = empty(ScalarType.Int, n)
+                .random_(Integer.MIN_VALUE, new LongOptional(1L << 31), new GeneratorOptional());
         int[] ints = new int[n];
         g.fillRandomInt(ints, 0, n, Integer.MIN_VALUE, 1L << 31);
         int[] ei = new int[n];
@@ -353,7 +354,8 @@ class GeneratorLibtorchTest {
         assertFloatsIdentical(floats(empty(ScalarType.Float, n).random_(new GeneratorOptional())), f, "random_() float");
         double[] d = new double[n];
         g.fillRandom(d, 0, n);
-        assertDoublesIdentical(doubles(empty(ScalarType.Double, n).random_(new GeneratorOptional())), d, "random_() double");
+        assertDoublesIdentical(doubles(empty(ScalarType.Double, n).random_(new GeneratorOptional())), d,
+                "random_() double");
     }
 
     @Test
@@ -428,8 +430,8 @@ class GeneratorLibtorchTest {
                         f, "exponential_(" + lambda + ") float n=" + n);
                 double[] d = new double[n];
                 g.fillExponential(d, 0, n, lambda);
-                assertDoublesIdentical(doubles(empty(ScalarType.Double, n).exponential_(lambda, new GeneratorOptional())),
-                        d, "exponential_(" + lambda + ") double n=" + n);
+                Tensor td = empty(ScalarType.Double, n).exponential_(lambda, new GeneratorOptional());
+                assertDoublesIdentical(doubles(td), d, "exponential_(" + lambda + ") double n=" + n);
             }
         }
     }

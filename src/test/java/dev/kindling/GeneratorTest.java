@@ -290,10 +290,13 @@ class GeneratorTest {
         assertRejected(g, "not torch.int16", () -> g.fillRandomInt(new byte[8], 0, 8, 0, 10, DType.INT16));
         assertRejected(g, "to - 1 is out of bounds for torch.bool", () -> g.fillRandomInt(new boolean[8], 0, 8, 0, 3));
         assertRejected(g, "bernoulli_ expects p to be in [0, 1], but got p=1.5", () -> g.fillBernoulli(f, 0, 8, 1.5));
-        assertRejected(g, "but got p=-0.25", () -> g.fillBernoulli(f, 0, 8, new float[] {0.5f, -0.25f, 0, 0, 0, 0, 0, 0}, 0));
-        assertRejected(g, "exponential_ expects lambda > 0.0, but found lambda=0.0", () -> g.fillExponential(d, 0, 8, 0));
+        float[] probs = {0.5f, -0.25f, 0, 0, 0, 0, 0, 0};
+        assertRejected(g, "but got p=-0.25", () -> g.fillBernoulli(f, 0, 8, probs, 0));
+        assertRejected(g, "exponential_ expects lambda > 0.0, but found lambda=0.0",
+                () -> g.fillExponential(d, 0, 8, 0));
         assertRejected(g, "randperm: n must be non-negative, got -1", () -> g.randperm(-1));
-        assertRejected(g, "uniform_: range [4, 12) does not fit in an array of length 8", () -> g.fillUniform(f, 4, 8, 0, 1));
+        assertRejected(g, "uniform_: range [4, 12) does not fit in an array of length 8",
+                () -> g.fillUniform(f, 4, 8, 0, 1));
         assertRejected(g, "normal_: range [-1, 1)", () -> g.fillNormal(f, -1, 2, 0, 1));
         assertRejected(g, "bernoulli: range [0, 8) does not fit in an array of length 4",
                 () -> g.fillBernoulli(f, 0, 8, new float[4], 0));
@@ -372,7 +375,8 @@ class GeneratorTest {
         for (int c : counts) assertEquals(n / 6.0, c, 5 * Math.sqrt(n / 6.0));
         long[] wide = new long[10_000];
         new Generator().manualSeed(2).fillRandomInt(wide, 0, wide.length, Long.MIN_VALUE, Long.MAX_VALUE);
-        assertTrue(Arrays.stream(wide).anyMatch(v -> v < -(1L << 62)) && Arrays.stream(wide).anyMatch(v -> v > 1L << 62));
+        assertTrue(Arrays.stream(wide).anyMatch(v -> v < -(1L << 62)));
+        assertTrue(Arrays.stream(wide).anyMatch(v -> v > 1L << 62));
         int[] i32 = new int[10_000];
         new Generator().manualSeed(3).fillRandomInt(i32, 0, i32.length, 1000, 1010);
         assertTrue(Arrays.stream(i32).allMatch(v -> v >= 1000 && v < 1010));
