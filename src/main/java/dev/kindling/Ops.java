@@ -188,7 +188,7 @@ final class Ops {
             if (!b.dtype().isFloatingPoint()) sb = b.to(common).to(dev).strided();
         }
         out.storage.backend().binary(op, sa, sb, out.strided(), alpha);
-        if (d != null && Graph.isRecording(a, b)) Graph.record(d, out, a, b, alpha);
+        if (d != null && Graph.isRecording(a, b)) Graph.record2(d, out, a, b, alpha);
         return out;
     }
 
@@ -218,7 +218,7 @@ final class Ops {
         Tensor out = empty(a.shape, result, a.device());
         Strided sa = op.isComparison() && common.isFloatingPoint() && !a.dtype().isFloatingPoint() ? a.to(common).strided() : a.strided();
         out.storage.backend().binary(op, sa, scalarOperand(s, common), out.strided(), alpha);
-        if (d != null && Graph.isRecording(a)) Graph.record(d, out, a, scalarTensor(s, common), alpha);
+        if (d != null && Graph.isRecording(a)) Graph.record2(d, out, a, scalarTensor(s, common), alpha);
         return out;
     }
 
@@ -317,7 +317,7 @@ final class Ops {
             throw new KindlingException("masked_fill: the mask of shape " + Shapes.str(mask.shape)
                     + " cannot be broadcast to the tensor's shape " + Shapes.str(self.shape));
         }
-        if (Graph.isRecording(self)) Graph.record(Derivatives.MASKED_FILL, out, self, (Object) mask);
+        if (Graph.isRecording(self)) Graph.record(Derivatives.MASKED_FILL, out, self, mask);
         return out;
     }
 
@@ -328,7 +328,7 @@ final class Ops {
                     + value.dim() + " dimension(s).");
         }
         Tensor out = ternary(TernaryOp.WHERE, mask, value.to(self.dtype()), self, self.dtype(), 0);
-        if (Graph.isRecording(self, value)) Graph.record(Derivatives.MASKED_FILL_TENSOR, out, self, value, mask);
+        if (Graph.isRecording(self, value)) Graph.record2(Derivatives.MASKED_FILL_TENSOR, out, self, value, mask);
         return out;
     }
 
@@ -391,7 +391,7 @@ final class Ops {
         Tensor wt = weight != null ? weight : scalarTensor(Scalar.of(w), result);
         Tensor out = ternary(TernaryOp.LERP, start, end, wt, result, 0);
         if (weight == null) {
-            if (Graph.isRecording(start, end)) Graph.record(Derivatives.LERP, out, start, end, w);
+            if (Graph.isRecording(start, end)) Graph.record2(Derivatives.LERP, out, start, end, w);
         } else if (Graph.isRecording(start, end, weight)) {
             Graph.recordN(Derivatives.LERP_TENSOR, out, new Tensor[] {start, end, weight});
         }
@@ -462,7 +462,7 @@ final class Ops {
             checkInplaceAllowed(self);
             Tensor r = empty(self.shape, self.dtype(), self.device());
             copyAcross(src, r);
-            Graph.record(Derivatives.COPY, r, self, src, src.device());
+            Graph.record2(Derivatives.COPY, r, self, src, src.device());
             return commit(self, r);
         }
         checkInplaceAllowed(self);
