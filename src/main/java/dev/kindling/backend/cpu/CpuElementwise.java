@@ -93,7 +93,7 @@ final class CpuElementwise {
         int os = it.innerStride(0), is = it.innerStride(1);
         if (isF32(x) && isF32(out) && os == 1 && is == 1 && !x.isScalar()) {
             float[] xa = floatArray(x), ya = floatArray(out);
-            if (FloatKernels.INSTANCE.unary(op, xa, 0, ya, 0, 0, (float) p1, (float) p2)) {
+            if (FloatKernels.supports(op)) {
                 it.forEach(() -> (o, n) -> FloatKernels.INSTANCE.unary(op, xa, o[1], ya, o[0], n, (float) p1, (float) p2));
                 return;
             }
@@ -132,7 +132,7 @@ final class CpuElementwise {
         if (isF32(a) && isF32(b) && isF32(out) && os == 1 && (ast | 1) == 1 && (bst | 1) == 1) {
             float[] aa = floatArray(a), ba = floatArray(b), oa = floatArray(out);
             float al = (float) alpha;
-            if (FloatKernels.INSTANCE.binary(op, aa, 0, 1, ba, 0, 1, oa, 0, 0, al)) {
+            if (FloatKernels.supports(op)) {
                 it.forEach(() -> (o, n) -> FloatKernels.INSTANCE.binary(op, aa, o[1], ast, ba, o[2], bst, oa, o[0], n, al));
                 return;
             }

@@ -18,8 +18,7 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n, float alpha) {
-        if (op != BinaryOp.ADD && op != BinaryOp.SUB && op != BinaryOp.MUL && op != BinaryOp.DIV) return false;
-        if (!((as == 1 || as == 0) && (bs == 1 || bs == 0)) || (as == 0 && bs == 0)) {
+        if (as == 0 && bs == 0) {
             return tail.binary(op, a, ao, as, b, bo, bs, o, oo, n, alpha);
         }
         int i = 0;
