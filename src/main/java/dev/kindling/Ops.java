@@ -44,7 +44,15 @@ final class Ops {
      * Checks that tensors share a device, allowing 0-dim CPU tensors beside CUDA ones (as
      * PyTorch treats them as scalars). Returns the device of the result.
      */
-    static Device device(String op, Tensor... ts) {
+    /** The two-tensor case of {@link #device(Object, Tensor...)}, without an array. */
+    static Device device(Object op, Tensor a, Tensor b) {
+        Device da = a.device(), db = b.device();
+        if (da.equals(db)) return da;
+        return device(op, new Tensor[] {a, b});
+    }
+
+    /** {@code op} names the op in the error (an enum or a string; converted only on failure). */
+    static Device device(Object op, Tensor... ts) {
         Device dev = null;
         for (Tensor t : ts) {
             if (t == null) continue;
@@ -60,7 +68,7 @@ final class Ops {
                     }
                 }
                 throw new KindlingException("Expected all tensors to be on the same device, but found at least two devices, "
-                        + dev + " and " + t.device() + "! (when checking arguments for " + op + ")");
+                        + dev + " and " + t.device() + "! (when checking arguments for " + opName(op) + ")");
             }
         }
         return dev;
@@ -119,8 +127,8 @@ final class Ops {
     // binary
     // ---------------------------------------------------------------------------------------
 
-    private static String opName(BinaryOp op) {
-        return op.name().toLowerCase(java.util.Locale.ROOT);
+    private static String opName(Object op) {
+        return op instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : String.valueOf(op);
     }
 
     /** The result dtype of {@code op} given the operands' common dtype, with PyTorch's refusals. */
@@ -173,7 +181,7 @@ final class Ops {
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b, double alpha, Derivative d) {
-        Device dev = device(opName(op), a, b);
+        Device dev = device(op, a, b);
         DType common = Promotion.resultType(a, b);
         DType result = binaryResult(op, common, a.dtype(), b.dtype());
         checkAlpha(alpha, common);
@@ -223,7 +231,7 @@ final class Ops {
     }
 
     static Tensor binaryInplace(BinaryOp op, Tensor self, Tensor other, double alpha, Derivative d) {
-        device(opName(op) + "_", self, other);
+        device(op, self, other);
         DType common = Promotion.resultType(self, other);
         DType result = binaryResult(op, common, self.dtype(), other.dtype());
         checkCast(result, self.dtype());
@@ -290,7 +298,7 @@ final class Ops {
     // ---------------------------------------------------------------------------------------
 
     static Tensor ternary(TernaryOp op, Tensor a, Tensor b, Tensor c, DType result, double p) {
-        Device dev = device(op.name().toLowerCase(java.util.Locale.ROOT), a, b, c);
+        Device dev = device(op, a, b, c);
         int[] shape = Shapes.broadcast(a.shape, b.shape, c.shape);
         Tensor out = empty(shape, result, dev);
         out.storage.backend().ternary(op, operand(a, dev), operand(b, dev), operand(c, dev), out.strided(), p);

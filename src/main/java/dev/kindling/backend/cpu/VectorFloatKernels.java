@@ -86,6 +86,7 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     double sum(float[] x, int off, int n) {
+        if (n < 4 * L) return tail.sum(x, off, n);
         final int block = 4096;
         double total = 0;
         int i = 0;
@@ -109,6 +110,7 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     float extreme(float[] x, int off, int n, boolean max) {
+        if (n < 4 * L) return tail.extreme(x, off, n, max);
         int i = 0;
         int bound = S.loopBound(n);
         float m = x[off];
