@@ -98,7 +98,8 @@ public final class Conv {
     public static void conv2dBackwardInput(float[] gradOutput, int goOff, float[] weight, int wOff,
                                            float[] gradInput, int giOff,
                                            int n, int c, int h, int w, int o, int kH, int kW,
-                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
+                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                           int groups) {
         String op = "conv2d_backward_input";
         Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
@@ -116,7 +117,8 @@ public final class Conv {
     public static void conv2dBackwardWeight(float[] gradOutput, int goOff, float[] input, int inOff,
                                             float[] gradWeight, int gwOff,
                                             int n, int c, int h, int w, int o, int kH, int kW,
-                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
+                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                            int groups) {
         String op = "conv2d_backward_weight";
         Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
@@ -177,7 +179,8 @@ public final class Conv {
     public static void conv2dBackwardInput(double[] gradOutput, int goOff, double[] weight, int wOff,
                                            double[] gradInput, int giOff,
                                            int n, int c, int h, int w, int o, int kH, int kW,
-                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
+                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                           int groups) {
         String op = "conv2d_backward_input";
         Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
@@ -194,7 +197,8 @@ public final class Conv {
     public static void conv2dBackwardWeight(double[] gradOutput, int goOff, double[] input, int inOff,
                                             double[] gradWeight, int gwOff,
                                             int n, int c, int h, int w, int o, int kH, int kW,
-                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
+                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                            int groups) {
         String op = "conv2d_backward_weight";
         Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
@@ -257,7 +261,9 @@ public final class Conv {
             throw new IllegalArgumentException(op + ": kernel size should be greater than zero, but got kH: "
                     + kH + " kW: " + kW);
         }
-        if (strideH < 1 || strideW < 1) throw new IllegalArgumentException(op + ": non-positive stride is not supported");
+        if (strideH < 1 || strideW < 1) {
+            throw new IllegalArgumentException(op + ": non-positive stride is not supported");
+        }
         if (padH < 0 || padW < 0) throw new IllegalArgumentException(op + ": negative padding is not supported");
         if (dilH < 1 || dilW < 1) {
             throw new IllegalArgumentException(op + ": dilation should be greater than zero, but got ["
@@ -266,7 +272,8 @@ public final class Conv {
         if (groups < 1) throw new IllegalArgumentException(op + ": non-positive groups is not supported");
         if (o % groups != 0) {
             throw new IllegalArgumentException(op + ": Given groups=" + groups + ", expected weight to be divisible by "
-                    + groups + " at dimension 0, but got weight of size [" + o + ", ?, " + kH + ", " + kW + "] instead");
+                    + groups + " at dimension 0, but got weight of size [" + o + ", ?, " + kH + ", " + kW
+                    + "] instead");
         }
         if (c % groups != 0) {
             throw new IllegalArgumentException(op + ": Given groups=" + groups + ", expected input[" + n + ", " + c

@@ -32,7 +32,8 @@ final class ConvDouble {
     }
 
     private static void forwardUnit(Conv.Geometry g, int b, int grp, double[] in, int inOff, double[] wt, int wOff,
-                                    double[] bias, int biasOff, double[] out, int outOff, double[] col, boolean parallel) {
+                                    double[] bias, int biasOff, double[] out, int outOff, double[] col,
+                                    boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int outBase = outOff + (b * g.o() + grp * og) * cols;
         double beta = 0d;
@@ -67,7 +68,8 @@ final class ConvDouble {
     }
 
     private static void backwardInputUnit(Conv.Geometry g, int b, int grp, double[] gOut, int goOff,
-                                          double[] wt, int wOff, double[] gIn, int giOff, double[] col, boolean parallel) {
+                                          double[] wt, int wOff, double[] gIn, int giOff, double[] col,
+                                          boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int goBase = goOff + (b * g.o() + grp * og) * cols;
         int giBase = giOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();

@@ -33,7 +33,8 @@ final class ConvFloat {
     }
 
     private static void forwardUnit(Conv.Geometry g, int b, int grp, float[] in, int inOff, float[] wt, int wOff,
-                                    float[] bias, int biasOff, float[] out, int outOff, float[] col, boolean parallel) {
+                                    float[] bias, int biasOff, float[] out, int outOff, float[] col,
+                                    boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int outBase = outOff + (b * g.o() + grp * og) * cols;
         float beta = 0f;
@@ -68,7 +69,8 @@ final class ConvFloat {
     }
 
     private static void backwardInputUnit(Conv.Geometry g, int b, int grp, float[] gOut, int goOff,
-                                          float[] wt, int wOff, float[] gIn, int giOff, float[] col, boolean parallel) {
+                                          float[] wt, int wOff, float[] gIn, int giOff, float[] col,
+                                          boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int goBase = goOff + (b * g.o() + grp * og) * cols;
         int giBase = giOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();

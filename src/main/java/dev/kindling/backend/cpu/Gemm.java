@@ -291,11 +291,13 @@ public final class Gemm {
 
     // ---- argument checks ----
 
-    private static int len(float[] array) { return Objects.requireNonNull(array, "gemm: an operand array is null").length; }
+    private static final String NULL_OPERAND = "gemm: an operand array is null";
 
-    private static int len(double[] array) { return Objects.requireNonNull(array, "gemm: an operand array is null").length; }
+    private static int len(float[] array) { return Objects.requireNonNull(array, NULL_OPERAND).length; }
 
-    private static int len(long[] array) { return Objects.requireNonNull(array, "gemm: an operand array is null").length; }
+    private static int len(double[] array) { return Objects.requireNonNull(array, NULL_OPERAND).length; }
+
+    private static int len(long[] array) { return Objects.requireNonNull(array, NULL_OPERAND).length; }
 
     private static void check(String op, int batch, int m, int n, int k,
                               int aLen, int aOff, int aRs, int aCs, int aBs,
@@ -321,15 +323,16 @@ public final class Gemm {
     private static void operand(String op, String name, int batch, int rows, int cols,
                                 int length, int off, int rs, int cs, int bs) {
         if (off < 0 || rs < 0 || cs < 0 || bs < 0) {
-            throw new IllegalArgumentException(op + ": " + name + " needs a non-negative offset and strides, got offset "
-                    + off + ", strides (" + rs + ", " + cs + "), batch stride " + bs);
+            throw new IllegalArgumentException(op + ": " + name + " needs a non-negative offset and strides, got "
+                    + "offset " + off + ", strides (" + rs + ", " + cs + "), batch stride " + bs);
         }
         if (batch == 0 || rows == 0 || cols == 0) return;
         long last = off + (long) (batch - 1) * bs + (long) (rows - 1) * rs + (long) (cols - 1) * cs;
         if (last >= length) {
-            throw new IllegalArgumentException(op + ": " + name + " (" + (batch > 1 ? batch + "x" : "") + rows + "x" + cols
-                    + ", offset " + off + ", strides (" + rs + ", " + cs + ")" + (batch > 1 ? ", batch stride " + bs : "")
-                    + ") reaches index " + last + " but its array has length " + length);
+            String shape = (batch > 1 ? batch + "x" : "") + rows + "x" + cols;
+            String batchStride = batch > 1 ? ", batch stride " + bs : "";
+            throw new IllegalArgumentException(op + ": " + name + " (" + shape + ", offset " + off + ", strides (" + rs
+                    + ", " + cs + ")" + batchStride + ") reaches index " + last + " but its array has length " + length);
         }
     }
 }

@@ -34,7 +34,8 @@ final class GemmFloat {
         }
         long work = (long) m * n * k;
         if (work < Gemm.SMALL_WORK || m == 1 || n == 1) {
-            directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, cRs, cCs);
+            directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
+                    beta, c, cOff, cRs, cCs);
             return;
         }
         int mr = kern.floatMr(), nr = kern.floatNr();

@@ -86,8 +86,10 @@ final class GemmVectorKernel implements GemmKernel {
             FloatVector vb = FloatVector.broadcast(FS, beta);
             for (int r = 0; r < MR; r++) {
                 int t = r * ld, o = cOff + r * cRs;
-                FloatVector.fromArray(FS, c, o).fma(vb, FloatVector.fromArray(FS, tile, t).mul(va)).intoArray(c, o);
-                FloatVector.fromArray(FS, c, o + l).fma(vb, FloatVector.fromArray(FS, tile, t + l).mul(va)).intoArray(c, o + l);
+                FloatVector lo = FloatVector.fromArray(FS, tile, t).mul(va);
+                FloatVector.fromArray(FS, c, o).fma(vb, lo).intoArray(c, o);
+                FloatVector hi = FloatVector.fromArray(FS, tile, t + l).mul(va);
+                FloatVector.fromArray(FS, c, o + l).fma(vb, hi).intoArray(c, o + l);
             }
         }
     }
@@ -149,8 +151,10 @@ final class GemmVectorKernel implements GemmKernel {
             DoubleVector vb = DoubleVector.broadcast(DS, beta);
             for (int r = 0; r < MR; r++) {
                 int t = r * ld, o = cOff + r * cRs;
-                DoubleVector.fromArray(DS, c, o).fma(vb, DoubleVector.fromArray(DS, tile, t).mul(va)).intoArray(c, o);
-                DoubleVector.fromArray(DS, c, o + l).fma(vb, DoubleVector.fromArray(DS, tile, t + l).mul(va)).intoArray(c, o + l);
+                DoubleVector lo = DoubleVector.fromArray(DS, tile, t).mul(va);
+                DoubleVector.fromArray(DS, c, o).fma(vb, lo).intoArray(c, o);
+                DoubleVector hi = DoubleVector.fromArray(DS, tile, t + l).mul(va);
+                DoubleVector.fromArray(DS, c, o + l).fma(vb, hi).intoArray(c, o + l);
             }
         }
     }
@@ -163,8 +167,10 @@ final class GemmVectorKernel implements GemmKernel {
         for (; i + 4 * l <= n; i += 4 * l) {
             s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
             s1 = FloatVector.fromArray(FS, x, xOff + i + l).fma(FloatVector.fromArray(FS, y, yOff + i + l), s1);
-            s2 = FloatVector.fromArray(FS, x, xOff + i + 2 * l).fma(FloatVector.fromArray(FS, y, yOff + i + 2 * l), s2);
-            s3 = FloatVector.fromArray(FS, x, xOff + i + 3 * l).fma(FloatVector.fromArray(FS, y, yOff + i + 3 * l), s3);
+            s2 = FloatVector.fromArray(FS, x, xOff + i + 2 * l)
+                    .fma(FloatVector.fromArray(FS, y, yOff + i + 2 * l), s2);
+            s3 = FloatVector.fromArray(FS, x, xOff + i + 3 * l)
+                    .fma(FloatVector.fromArray(FS, y, yOff + i + 3 * l), s3);
         }
         for (; i + l <= n; i += l) {
             s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
@@ -180,7 +186,8 @@ final class GemmVectorKernel implements GemmKernel {
         FloatVector sv = FloatVector.broadcast(FS, s);
         int i = 0;
         for (; i + l <= n; i += l) {
-            FloatVector.fromArray(FS, x, xOff + i).fma(sv, FloatVector.fromArray(FS, y, yOff + i)).intoArray(y, yOff + i);
+            FloatVector yi = FloatVector.fromArray(FS, y, yOff + i);
+            FloatVector.fromArray(FS, x, xOff + i).fma(sv, yi).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
     }
@@ -193,8 +200,10 @@ final class GemmVectorKernel implements GemmKernel {
         for (; i + 4 * l <= n; i += 4 * l) {
             s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
             s1 = DoubleVector.fromArray(DS, x, xOff + i + l).fma(DoubleVector.fromArray(DS, y, yOff + i + l), s1);
-            s2 = DoubleVector.fromArray(DS, x, xOff + i + 2 * l).fma(DoubleVector.fromArray(DS, y, yOff + i + 2 * l), s2);
-            s3 = DoubleVector.fromArray(DS, x, xOff + i + 3 * l).fma(DoubleVector.fromArray(DS, y, yOff + i + 3 * l), s3);
+            s2 = DoubleVector.fromArray(DS, x, xOff + i + 2 * l)
+                    .fma(DoubleVector.fromArray(DS, y, yOff + i + 2 * l), s2);
+            s3 = DoubleVector.fromArray(DS, x, xOff + i + 3 * l)
+                    .fma(DoubleVector.fromArray(DS, y, yOff + i + 3 * l), s3);
         }
         for (; i + l <= n; i += l) {
             s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
@@ -210,7 +219,8 @@ final class GemmVectorKernel implements GemmKernel {
         DoubleVector sv = DoubleVector.broadcast(DS, s);
         int i = 0;
         for (; i + l <= n; i += l) {
-            DoubleVector.fromArray(DS, x, xOff + i).fma(sv, DoubleVector.fromArray(DS, y, yOff + i)).intoArray(y, yOff + i);
+            DoubleVector yi = DoubleVector.fromArray(DS, y, yOff + i);
+            DoubleVector.fromArray(DS, x, xOff + i).fma(sv, yi).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
     }
