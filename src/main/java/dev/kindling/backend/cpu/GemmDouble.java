@@ -31,8 +31,7 @@ final class GemmDouble {
             scale(m, n, beta, c, cOff, cRs, cCs);
             return;
         }
-        long work = (long) m * n * k;
-        if (work < Gemm.SMALL_WORK || m == 1 || n == 1) {
+        if (Gemm.direct(m, n, k, aCs, bRs)) {
             directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
                     beta, c, cOff, cRs, cCs);
             return;
@@ -194,6 +193,14 @@ final class GemmDouble {
         } else if (axpyT && m >= Gemm.AXPY_MIN_LENGTH) {
             // C^T = B^T·A^T: swap the operands and every stride pair
             axpyRows(kern, n, m, k, alpha, b, bOff, bCs, bRs, a, aOff, aCs, c, cOff, cCs);
+        } else if (dot && m <= n) {
+            // few rows of A, kept in cache while each column of B streams past once
+            for (int j = 0; j < n; j++) {
+                int bj = bOff + j * bCs;
+                for (int i = 0; i < m; i++) {
+                    c[cOff + i * cRs + j * cCs] += alpha * kern.doubleDot(k, a, aOff + i * aRs, b, bj);
+                }
+            }
         } else if (dot) {
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRs;
