@@ -110,14 +110,10 @@ public final class Gemm {
                                     int aBatchStride, int bBatchStride, int cBatchStride) {
         check("sgemmBatched", batch, m, n, k, len(a), aOff, aRowStride, aColStride, aBatchStride,
                 len(b), bOff, bRowStride, bColStride, bBatchStride, len(c), cOff, cRowStride, cColStride, cBatchStride);
-        boolean byBatch = splitBatch(batch, (long) m * n * k);
-        Parallel.parallelFor(batch, byBatch ? batchGrain((long) m * n * k) : batch, (s, e) -> {
-            for (int t = s; t < e; t++) {
-                GemmFloat.gemm(KERNEL, !byBatch, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
+        forEachInBatch(batch, (long) m * n * k, (t, parallel) ->
+                GemmFloat.gemm(KERNEL, parallel, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
                         b, bOff + t * bBatchStride, bRowStride, bColStride,
-                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride);
-            }
-        });
+                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride));
     }
 
     // ---- double ----
@@ -150,14 +146,10 @@ public final class Gemm {
                                     int aBatchStride, int bBatchStride, int cBatchStride) {
         check("dgemmBatched", batch, m, n, k, len(a), aOff, aRowStride, aColStride, aBatchStride,
                 len(b), bOff, bRowStride, bColStride, bBatchStride, len(c), cOff, cRowStride, cColStride, cBatchStride);
-        boolean byBatch = splitBatch(batch, (long) m * n * k);
-        Parallel.parallelFor(batch, byBatch ? batchGrain((long) m * n * k) : batch, (s, e) -> {
-            for (int t = s; t < e; t++) {
-                GemmDouble.gemm(KERNEL, !byBatch, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
+        forEachInBatch(batch, (long) m * n * k, (t, parallel) ->
+                GemmDouble.gemm(KERNEL, parallel, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
                         b, bOff + t * bBatchStride, bRowStride, bColStride,
-                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride);
-            }
-        });
+                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride));
     }
 
     // ---- long ----
@@ -192,14 +184,10 @@ public final class Gemm {
                                     int aBatchStride, int bBatchStride, int cBatchStride) {
         check("lgemmBatched", batch, m, n, k, len(a), aOff, aRowStride, aColStride, aBatchStride,
                 len(b), bOff, bRowStride, bColStride, bBatchStride, len(c), cOff, cRowStride, cColStride, cBatchStride);
-        boolean byBatch = splitBatch(batch, (long) m * n * k);
-        Parallel.parallelFor(batch, byBatch ? batchGrain((long) m * n * k) : batch, (s, e) -> {
-            for (int t = s; t < e; t++) {
-                lgemmRows(!byBatch, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
+        forEachInBatch(batch, (long) m * n * k, (t, parallel) ->
+                lgemmRows(parallel, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
                         b, bOff + t * bBatchStride, bRowStride, bColStride,
-                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride);
-            }
-        });
+                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride));
     }
 
     private static void lgemmRows(boolean parallel, int m, int n, int k, long alpha,
@@ -237,6 +225,20 @@ public final class Gemm {
     }
 
     // ---- policy shared by the drivers ----
+
+    /** One product of a batch, run with threads inside it or not. */
+    @FunctionalInterface
+    private interface BatchItem {
+        void run(int t, boolean parallel);
+    }
+
+    /** Runs the products of a batch spread over threads by batch, or one by one with threads inside. */
+    private static void forEachInBatch(int batch, long work, BatchItem item) {
+        boolean byBatch = splitBatch(batch, work);
+        Parallel.parallelFor(batch, byBatch ? batchGrain(work) : Math.max(1, batch), (s, e) -> {
+            for (int t = s; t < e; t++) item.run(t, !byBatch);
+        });
+    }
 
     /**
      * The block of C each task takes, {rows, cols}: C is cut into at most
