@@ -69,7 +69,7 @@ final class GemmDouble {
 
     // ---- the packed, cache-blocked path (one thread, one block of C) ----
 
-    private static void blocked(GemmKernel kern, int m, int n, int k, double alpha,
+    static void blocked(GemmKernel kern, int m, int n, int k, double alpha,
                                 double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs, int bCs,
                                 double beta, double[] c, int cOff, int cRs, int cCs) {
         int mr = kern.doubleMr(), nr = kern.doubleNr();

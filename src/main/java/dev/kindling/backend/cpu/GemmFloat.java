@@ -70,7 +70,7 @@ final class GemmFloat {
 
     // ---- the packed, cache-blocked path (one thread, one block of C) ----
 
-    private static void blocked(GemmKernel kern, int m, int n, int k, float alpha,
+    static void blocked(GemmKernel kern, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                                 float beta, float[] c, int cOff, int cRs, int cCs) {
         int mr = kern.floatMr(), nr = kern.floatNr();

@@ -10,7 +10,9 @@ import org.bytedeco.pytorch.global.torch;
  * Throughput of {@link Gemm#sgemm} and {@link Gemm#dgemm} on square row-major products, in
  * GFLOP/s (2·n³ flops per product), best of the timed runs in about 2 s after a warm-up;
  * with {@code torch=true} also libtorch's {@code mm} (its own BLAS) on the same sizes and thread
- * count, side by side. A main program, not a unit test:
+ * count, side by side; with {@code small=true} instead the time per call of the packed path and
+ * of the direct loops on tiny single-threaded products (the measurement behind
+ * {@code Gemm.SMALL_WORK}). A main program, not a unit test:
  *
  * <pre>
  * mvn -q test-compile dependency:build-classpath -Dmdep.outputFile=target/test.cp -Dmdep.includeScope=test
@@ -27,7 +29,7 @@ public final class GemmBench {
     public static void main(String[] args) {
         int threads = 2;
         String sizes = "256,512,1024,2048";
-        boolean transB = false, withTorch = false;
+        boolean transB = false, withTorch = false, small = false;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
             switch (kv[0]) {
@@ -35,8 +37,13 @@ public final class GemmBench {
                 case "sizes" -> sizes = kv[1];
                 case "transB" -> transB = Boolean.parseBoolean(kv[1]);
                 case "torch" -> withTorch = Boolean.parseBoolean(kv[1]);
+                case "small" -> small = Boolean.parseBoolean(kv[1]);
                 default -> throw new IllegalArgumentException("GemmBench: unknown argument " + arg);
             }
+        }
+        if (small) {
+            smallProducts();
+            return;
         }
         Parallel.setNumThreads(threads);
         System.out.printf(Locale.ROOT, "GemmBench: threads=%d simd=%s kernel=%s transB=%s%n",
@@ -58,6 +65,32 @@ public final class GemmBench {
                         torchRun(n, transB, torch.ScalarType.Double, SECONDS));
             }
             System.out.println();
+        }
+    }
+
+    /** Nanoseconds per call, packed path against direct loops, for tiny square float products on one thread. */
+    private static void smallProducts() {
+        Parallel.setNumThreads(1);
+        System.out.printf(Locale.ROOT, "GemmBench small products: one thread, kernel=%s%n",
+                Gemm.KERNEL.getClass().getSimpleName());
+        for (int n : new int[] {2, 3, 4, 5, 6, 8, 12, 16, 32}) {
+            float[] a = new float[n * n], b = new float[n * n], c = new float[n * n];
+            for (int i = 0; i < a.length; i++) { a[i] = i % 7; b[i] = i % 5; }
+            double packed = Double.MAX_VALUE, direct = Double.MAX_VALUE;
+            int calls = Math.max(1000, 4_000_000 / (n * n * n));
+            for (int rep = 0; rep < 40; rep++) {
+                long t = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    GemmFloat.blocked(Gemm.KERNEL, n, n, n, 1f, a, 0, n, 1, b, 0, n, 1, 0f, c, 0, n, 1);
+                }
+                packed = Math.min(packed, (System.nanoTime() - t) / (double) calls);
+                t = System.nanoTime();
+                for (int i = 0; i < calls; i++) {
+                    GemmFloat.direct(Gemm.KERNEL, n, n, n, 1f, a, 0, n, 1, b, 0, n, 1, 0f, c, 0, n, 1);
+                }
+                direct = Math.min(direct, (System.nanoTime() - t) / (double) calls);
+            }
+            System.out.printf(Locale.ROOT, "%2d x %2d x %2d: packed %7.0f ns   direct %7.0f ns%n", n, n, n, packed, direct);
         }
     }
 
