@@ -27,7 +27,14 @@ mkdir -p "$results"
 # libtorch at its best: OpenMP threads sleep instead of spinning when idle, and JavaCPP does not
 # measure the process size on every native allocation.
 export OMP_WAIT_POLICY=PASSIVE
-jvm=(--add-modules jdk.incubator.vector -Xms6g -Xmx6g -Dorg.bytedeco.javacpp.maxPhysicalBytes=0)
+# Huge pages for both sides. Where the first touch of a 4 KiB page is expensive (a VM that hands
+# freed guest pages back to its host costs ~40 µs a page), glibc's malloc returning libtorch's
+# large blocks to the kernel would make every allocating op pay that again, and a JVM heap grows
+# into fresh pages: glibc's malloc uses transparent huge pages, and the JVM pre-touches a fixed
+# heap on them, so that both are measured in their steady state.
+export GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+jvm=(--add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages
+     -Dorg.bytedeco.javacpp.maxPhysicalBytes=0)
 
 "$java17" "${jvm[@]}" -cp "$cp" dev.kindling.bench.BenchMain --out="$results/jdk17.tsv" --budget="$budget" "$@"
 rm -f "$results/jdk25.tsv"

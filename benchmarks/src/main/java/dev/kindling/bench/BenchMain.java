@@ -97,8 +97,10 @@ public final class BenchMain {
                         "cpus", Runtime.getRuntime().availableProcessors(), "cpu", cpuModel(),
                         "maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20,
                         "ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")),
+                        "glibcTunables", String.valueOf(System.getenv("GLIBC_TUNABLES")),
+                        "jvmArgs", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                         "maxPhysicalBytes", System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes"),
-                        "loadavg", loadAverage(), "budget", budgetSeconds, "timing", timeLibtorch ? "both" : "kindling", "libtorch", libtorchConfig);
+                        "loadavg", loadAverage(), "cpuPressure", cpuPressure(), "budget", budgetSeconds, "timing", timeLibtorch ? "both" : "kindling", "libtorch", libtorchConfig);
                 log("java %s, Vector API %s, %d CPUs, budget %.0f s, OMP_WAIT_POLICY=%s", System.getProperty("java.version"),
                         Simd.AVAILABLE ? "on" : "OFF", Runtime.getRuntime().availableProcessors(), budgetSeconds, System.getenv("OMP_WAIT_POLICY"));
                 if (libtorch && !"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"))) {
@@ -122,7 +124,7 @@ public final class BenchMain {
                     }
                     System.gc();
                 }
-                results.write("kind", "end", "seconds", (System.nanoTime() - start) * 1e-9, "loadavg", loadAverage());
+                results.write("kind", "end", "seconds", (System.nanoTime() - start) * 1e-9, "loadavg", loadAverage(), "cpuPressure", cpuPressure());
             }
             log("done in %.0f s; results in %s", (System.nanoTime() - start) * 1e-9, out);
         }
@@ -201,6 +203,16 @@ public final class BenchMain {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** The share of time some runnable task waited for a CPU over the last 10 s, 60 s and 300 s (Linux PSI). */
+    static String cpuPressure() {
+        try {
+            String some = Files.readAllLines(Path.of("/proc/pressure/cpu")).get(0);
+            return some.replaceAll("^some |total=\\d+", "").trim();
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }

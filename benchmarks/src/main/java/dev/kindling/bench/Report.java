@@ -37,13 +37,20 @@ public final class Report {
         String markdown() {
             StringBuilder sb = new StringBuilder();
             Map<String, String> meta = find(main, "meta", null);
-            Map<String, String> meta2 = find(second, "meta", null);
+            for (var run : List.of(main, second)) {
+                Map<String, String> m = find(run, "meta", null), e = find(run, "end", null);
+                if (m == null) continue;
+                sb.append(String.format(Locale.ROOT, "- %s run (%s): %s, Vector API %s, %s %s CPUs; timed %s for %.0f s of budget%s; "
+                                + "load average %s at the start%s, CPU pressure (PSI some avg10/60/300) %s%s.%n",
+                        run == main ? "Main" : "Second", m.get("date"), m.get("vm"), "true".equals(m.get("simd")) ? "on" : "off",
+                        m.get("cpu"), m.get("cpus"), "both".equals(m.get("timing")) ? "Kindling and libtorch" : "Kindling only",
+                        Double.parseDouble(m.get("budget")), e == null ? "" : String.format(Locale.ROOT, ", took %.0f s", Double.parseDouble(e.get("seconds"))),
+                        m.get("loadavg"), e == null ? "" : ", " + e.get("loadavg") + " at the end", m.get("cpuPressure"),
+                        e == null ? "" : " → " + e.get("cpuPressure")));
+            }
             if (meta != null) {
-                sb.append(String.format(Locale.ROOT, "Run of %s: %s, %s CPUs; %s (Vector API %s)%s; libtorch timed with OMP_WAIT_POLICY=%s, "
-                                + "maxPhysicalBytes=%s.%n%n", meta.get("date"), meta.get("cpu"), meta.get("cpus"), meta.get("vm"),
-                        "true".equals(meta.get("simd")) ? "on" : "off",
-                        meta2 == null ? "" : "; second column: " + meta2.get("vm") + " (Vector API " + ("true".equals(meta2.get("simd")) ? "on" : "off") + ")",
-                        meta.get("ompWaitPolicy"), meta.get("maxPhysicalBytes")));
+                sb.append(String.format(Locale.ROOT, "- JVM options: `%s`; OMP_WAIT_POLICY=%s, GLIBC_TUNABLES=%s.%n%n",
+                        meta.get("jvmArgs"), meta.get("ompWaitPolicy"), meta.get("glibcTunables")));
             }
             sb.append("| workload | Kindling 1T | libtorch 1T | ratio 1T | Kindling 2T | libtorch 2T (best: omp/blas) | ratio 2T "
                     + "| target (2T) | met | Kindling JDK 25 1T | JDK 25 2T | JDK 25 ratio 2T |\n");
@@ -122,6 +129,8 @@ public final class Report {
 
         private String met(Workload w, Double k2, Best l2) {
             Workload.Target t = w.target();
+            Map<String, String> c = find(main, "check", w.id());
+            if (c != null && !"true".equals(c.get("ok"))) return "**no: check failed**";
             if (!t.any() || k2 == null) return "";
             List<Boolean> verdicts = new ArrayList<>();
             if (t.maxRatio() != null && l2 != null) verdicts.add(k2 / l2.median <= t.maxRatio());
