@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Kindling against libtorch 2.10 CPU, side by side: builds the library and the benchmarks
-# offline, runs every workload on JDK 17 (Kindling and libtorch alternating in one JVM), then
-# Kindling again on JDK 25, and writes the Markdown table to benchmarks/results/table.md.
+# offline, runs every workload on JDK 17 (Kindling and libtorch under each of its thread
+# settings, alternating in one JVM), then again on JDK 25 (Kindling, and libtorch under the
+# setting that won on JDK 17), and writes the Markdown table to benchmarks/results/table.md.
 #
 #   benchmarks/run.sh                      # everything, about nine minutes on 2 cores
 #   benchmarks/run.sh --only='sgemm.*'     # a subset (options go to both runs)
 #
 # Budgets (seconds of measuring, shared adaptively by the workloads): BENCH_BUDGET (JDK 17,
-# default 330) and BENCH_BUDGET_JDK25 (default 110; 0 skips the JDK 25 run). JDKs: JAVA17_HOME
+# default 300) and BENCH_BUDGET_JDK25 (default 150; 0 skips the JDK 25 run). JDKs: JAVA17_HOME
 # (default: the java on PATH) and JAVA25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,8 +16,8 @@ root=$(dirname "$here")
 results=$here/results
 java17=${JAVA17_HOME:+$JAVA17_HOME/bin/}java
 java25=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-budget=${BENCH_BUDGET:-330}
-budget25=${BENCH_BUDGET_JDK25:-110}
+budget=${BENCH_BUDGET:-300}
+budget25=${BENCH_BUDGET_JDK25:-150}
 start=$(date +%s)
 
 mvn -q -o -f "$root/pom.xml" -Dmaven.test.skip=true package
@@ -40,7 +41,7 @@ jvm=(--add-modules jdk.incubator.vector -Xms3g -Xmx3g -XX:+AlwaysPreTouch -XX:+U
 rm -f "$results/jdk25.tsv"
 if [ "$budget25" != 0 ] && [ -x "$java25" ]; then
   "$java25" "${jvm[@]}" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$cp" \
-      dev.kindling.bench.BenchMain --out="$results/jdk25.tsv" --budget="$budget25" --timing=kindling "$@"
+      dev.kindling.bench.BenchMain --out="$results/jdk25.tsv" --budget="$budget25" --timing=best:"$results/jdk17.tsv" "$@"
 fi
 "$java17" -cp "$cp" dev.kindling.bench.Report "$results/jdk17.tsv" "$results/jdk25.tsv" > "$results/table.md"
 echo "table: $results/table.md (total $(( $(date +%s) - start )) s)"

@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.bytedeco.javacpp.PointerScope;
@@ -25,9 +27,12 @@ import org.bytedeco.javacpp.PointerScope;
  * <p>Options: {@code --out=FILE} (required); {@code --budget=SECONDS} for all workloads together
  * (default 330; each workload gets an equal share of what is left when it starts, so time a
  * fast workload leaves over goes to the slower ones after it); {@code --threads=1,2};
- * {@code --timing=both|kindling} (with {@code kindling}, libtorch is still loaded for the
- * cross-check but not timed); {@code --no-libtorch} (no check, no libtorch); {@code --only=REGEX}
- * on workload ids; {@code --list}.
+ * {@code --timing=both|kindling|best:FILE} (with {@code kindling}, libtorch is still loaded for
+ * the cross-check but not timed; with {@code best:FILE}, libtorch is timed only under the thread
+ * setting that was fastest, per workload and thread count, in the results file FILE, so that a
+ * second JVM's run has a libtorch time from the same minutes to compare with);
+ * {@code --no-libtorch} (no check, no libtorch); {@code --only=REGEX} on workload ids;
+ * {@code --list}.
  *
  * <p>For each workload: the check (both sides at the largest thread count, from the same initial
  * state), one iteration of Kindling under the {@link HeapProbe}, then for each thread count the
@@ -48,6 +53,7 @@ public final class BenchMain {
         double budget = DEFAULT_BUDGET_SECONDS;
         int[] threads = {1, 2};
         boolean timeLibtorch = true, libtorch = true, list = false;
+        Map<String, String> onlyConfigs = null;
         Pattern only = null;
         for (String arg : args) {
             String[] kv = arg.split("=", 2);
@@ -57,8 +63,13 @@ public final class BenchMain {
                 case "--budget" -> budget = Double.parseDouble(v);
                 case "--threads" -> threads = java.util.Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
                 case "--timing" -> {
-                    if (!v.equals("both") && !v.equals("kindling")) throw new IllegalArgumentException("BenchMain: --timing is both or kindling, got " + v);
-                    timeLibtorch = v.equals("both");
+                    if (v.startsWith("best:")) {
+                        onlyConfigs = bestConfigs(Path.of(v.substring("best:".length())));
+                    } else if (v.equals("both") || v.equals("kindling")) {
+                        timeLibtorch = v.equals("both");
+                    } else {
+                        throw new IllegalArgumentException("BenchMain: --timing is both, kindling or best:FILE, got " + v);
+                    }
                 }
                 case "--no-libtorch" -> libtorch = false;
                 case "--only" -> only = Pattern.compile(v);
@@ -75,11 +86,28 @@ public final class BenchMain {
         if (out == null) throw new IllegalArgumentException("BenchMain: --out=FILE is required");
         // JavaCPP otherwise checks the process size on every native allocation
         if (System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes") == null) System.setProperty("org.bytedeco.javacpp.maxPhysicalBytes", "0");
-        new BenchMain.Run(out, budget, threads, libtorch, libtorch && timeLibtorch).execute(workloads);
+        new BenchMain.Run(out, budget, threads, libtorch, libtorch && timeLibtorch, onlyConfigs).execute(workloads);
+    }
+
+    /** The fastest libtorch thread setting per workload and thread count in a results file, keyed "id/threads". */
+    static Map<String, String> bestConfigs(Path results) throws IOException {
+        Map<String, String> best = new HashMap<>();
+        Map<String, Double> time = new HashMap<>();
+        for (Map<String, String> r : Results.read(results)) {
+            if (!"time".equals(r.get("kind")) || !"libtorch".equals(r.get("impl"))) continue;
+            String key = r.get("id") + "/" + r.get("threads");
+            double m = Double.parseDouble(r.get("median"));
+            if (!time.containsKey(key) || m < time.get(key)) {
+                time.put(key, m);
+                best.put(key, r.get("config"));
+            }
+        }
+        return best;
     }
 
     /** One run over the selected workloads. */
-    private record Run(Path out, double budgetSeconds, int[] threads, boolean libtorch, boolean timeLibtorch) {
+    private record Run(Path out, double budgetSeconds, int[] threads, boolean libtorch, boolean timeLibtorch,
+                       Map<String, String> onlyConfigs) {
 
         void execute(List<Workload> workloads) throws IOException {
             long start = System.nanoTime();
@@ -100,7 +128,7 @@ public final class BenchMain {
                         "glibcTunables", String.valueOf(System.getenv("GLIBC_TUNABLES")),
                         "jvmArgs", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                         "maxPhysicalBytes", System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes"),
-                        "loadavg", loadAverage(), "cpuPressure", cpuPressure(), "budget", budgetSeconds, "timing", timeLibtorch ? "both" : "kindling", "libtorch", libtorchConfig);
+                        "loadavg", loadAverage(), "cpuPressure", cpuPressure(), "budget", budgetSeconds, "timing", !timeLibtorch ? "kindling" : onlyConfigs != null ? "best" : "both", "libtorch", libtorchConfig);
                 log("java %s, Vector API %s, %d CPUs, budget %.0f s, OMP_WAIT_POLICY=%s", System.getProperty("java.version"),
                         Simd.AVAILABLE ? "on" : "OFF", Runtime.getRuntime().availableProcessors(), budgetSeconds, System.getenv("OMP_WAIT_POLICY"));
                 if (libtorch && !"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"))) {
@@ -145,9 +173,9 @@ public final class BenchMain {
                 }
                 long timing = Math.max(sliceNanos / 2, sliceNanos - (System.nanoTime() - t0));
                 int totalVariants = 0;
-                for (int n : threads) totalVariants += variants(n, k, l).size();
+                for (int n : threads) totalVariants += variants(w, n, k, l).size();
                 for (int n : threads) {
-                    List<Harness.Variant> vs = variants(n, k, l);
+                    List<Harness.Variant> vs = variants(w, n, k, l);
                     for (Harness.Stats s : Harness.alternate(vs, timing * vs.size() / totalVariants)) {
                         Harness.Variant v = s.variant();
                         results.write("kind", "time", "id", w.id(), "impl", v.impl(), "threads", v.threads(), "config", v.config(),
@@ -163,16 +191,21 @@ public final class BenchMain {
             }
         }
 
-        /** Kindling at {@code n} threads, and libtorch under each (OpenMP, OpenBLAS) pair whose larger member is n. */
-        private List<Harness.Variant> variants(int n, Side k, Side l) {
+        /**
+         * Kindling at {@code n} threads, and libtorch under each (OpenMP, OpenBLAS) pair whose larger
+         * member is n (or only the one named in {@link #onlyConfigs}).
+         */
+        private List<Harness.Variant> variants(Workload w, int n, Side k, Side l) {
             List<Harness.Variant> vs = new ArrayList<>();
             vs.add(new Harness.Variant("kindling", "threads " + n, n, k, () -> Torch.setNumThreads(n)));
             if (l != null && timeLibtorch) {
                 for (int omp = 1; omp <= n; omp++) {
                     for (int blas = 1; blas <= n; blas++) {
+                        String config = "omp " + omp + " blas " + blas;
                         if (Math.max(omp, blas) != n) continue;
+                        if (onlyConfigs != null && !config.equals(onlyConfigs.get(w.id() + "/" + n))) continue;
                         int o = omp, b = blas;
-                        vs.add(new Harness.Variant("libtorch", "omp " + o + " blas " + b, n, l, () -> Lt.setThreads(o, b)));
+                        vs.add(new Harness.Variant("libtorch", config, n, l, () -> Lt.setThreads(o, b)));
                     }
                 }
             }

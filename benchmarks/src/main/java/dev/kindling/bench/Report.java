@@ -17,9 +17,10 @@ import java.util.Map;
  * </pre>
  *
  * <p>libtorch's time at n threads is its best (lowest median) over its thread settings at n, and
- * the ratio is Kindling's median over that. The JDK 25 ratio divides by the same libtorch time,
- * measured in the main run (the native code does not depend on the JVM). Targets are judged at
- * 2 threads on the main run.
+ * the ratio is Kindling's median over that. The JDK 25 ratio divides by libtorch's time in the
+ * JDK 25 run (timed there under the main run's best setting, so that both sides of that ratio come
+ * from the same minutes of a shared machine), or by the main run's when that run did not time
+ * libtorch. Targets are judged at 2 threads on the main run.
  */
 public final class Report {
     private Report() {}
@@ -43,7 +44,11 @@ public final class Report {
                 sb.append(String.format(Locale.ROOT, "- %s run (%s): %s, Vector API %s, %s %s CPUs; timed %s for %.0f s of budget%s; "
                                 + "load average %s at the start%s, CPU pressure (PSI some avg10/60/300) %s%s.%n",
                         run == main ? "Main" : "Second", m.get("date"), m.get("vm"), "true".equals(m.get("simd")) ? "on" : "off",
-                        m.get("cpu"), m.get("cpus"), "both".equals(m.get("timing")) ? "Kindling and libtorch" : "Kindling only",
+                        m.get("cpu"), m.get("cpus"), switch (m.get("timing")) {
+                            case "both" -> "Kindling and libtorch (every thread setting)";
+                            case "best" -> "Kindling and libtorch (its best setting from the main run)";
+                            default -> "Kindling only";
+                        },
                         Double.parseDouble(m.get("budget")), e == null ? "" : String.format(Locale.ROOT, ", took %.0f s", Double.parseDouble(e.get("seconds"))),
                         m.get("loadavg"), e == null ? "" : ", " + e.get("loadavg") + " at the end", m.get("cpuPressure"),
                         e == null ? "" : " → " + e.get("cpuPressure")));
@@ -72,6 +77,7 @@ public final class Report {
                 Double k1 = kindling(main, w, 1), k2 = kindling(main, w, 2);
                 Best l1 = libtorch(main, w, 1), l2 = libtorch(main, w, 2);
                 Double j1 = kindling(second, w, 1), j2 = kindling(second, w, 2);
+                Best s2 = libtorch(second, w, 2);
                 sb.append("| ").append(w.title())
                         .append(" | ").append(time(k1, w)).append(" | ").append(time(l1 == null ? null : l1.median, w))
                         .append(" | ").append(ratio(k1, l1))
@@ -79,7 +85,7 @@ public final class Report {
                         .append(l2 == null ? "" : " (" + l2.config + ")")
                         .append(" | ").append(ratio(k2, l2))
                         .append(" | ").append(targetText(w)).append(" | ").append(met(w, k2, l2))
-                        .append(" | ").append(time(j1, w)).append(" | ").append(time(j2, w)).append(" | ").append(ratio(j2, l2))
+                        .append(" | ").append(time(j1, w)).append(" | ").append(time(j2, w)).append(" | ").append(ratio(j2, s2 != null ? s2 : l2))
                         .append(" |\n");
             }
             sb.append("\nTimes are medians in the unit shown; 1T/2T: 1 or 2 threads. libtorch's settings are `omp N blas M`: "
