@@ -51,9 +51,9 @@ public class Adadelta extends Optimizer {
         double rho = group.getDouble("rho");
         double eps = group.getDouble("eps");
         double weightDecay = group.getDouble("weight_decay");
+        incrementStep(state);
         Tensor squareAvg = zerosState(state, "square_avg", p);
         Tensor accDelta = zerosState(state, "acc_delta", p);
-        incrementStep(state);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
         if (weightDecay != 0) g = g.add(p, weightDecay);
         squareAvg.mul_(rho).addcmul_(g, g, 1 - rho);

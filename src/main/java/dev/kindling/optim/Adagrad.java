@@ -91,9 +91,9 @@ public class Adagrad extends Optimizer {
 
     @Override
     protected void update(Tensor p, Tensor grad, Map<String, Object> state, ParamGroup group) {
+        double step = incrementStep(state);
         if (!state.containsKey("sum")) state.put("sum", Torch.fullLike(p, group.getDouble("initial_accumulator_value")));
         Tensor sum = (Tensor) state.get("sum");
-        double step = incrementStep(state);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
         double weightDecay = group.getDouble("weight_decay");
         if (weightDecay != 0) g = g.add(p, weightDecay);

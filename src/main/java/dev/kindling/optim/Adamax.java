@@ -49,10 +49,10 @@ public class Adamax extends Optimizer {
     protected void update(Tensor p, Tensor grad, Map<String, Object> state, ParamGroup group) {
         double[] betas = group.getPair("betas");
         double weightDecay = group.getDouble("weight_decay");
+        double step = incrementStep(state);
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expInf = zerosState(state, "exp_inf", p);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double step = incrementStep(state);
         if (weightDecay != 0) g = g.add(p, weightDecay);
         expAvg.lerp_(g, 1 - betas[0]);
         expInf.mul_(betas[1]);

@@ -72,11 +72,11 @@ public class NAdam extends Optimizer {
         double beta1 = betas[0], beta2 = betas[1];
         double weightDecay = group.getDouble("weight_decay");
         double momentumDecay = group.getDouble("momentum_decay");
+        double step = incrementStep(state);
         Tensor muProduct = (Tensor) state.computeIfAbsent("mu_product", k -> Torch.tensor(1.0));
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expAvgSq = zerosState(state, "exp_avg_sq", p);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double step = incrementStep(state);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         if (weightDecay != 0) {
             if (group.getBoolean("decoupled_weight_decay")) p.mul_(1 - lr * weightDecay);

@@ -61,10 +61,10 @@ public class RAdam extends Optimizer {
         double[] betas = group.getPair("betas");
         double beta1 = betas[0], beta2 = betas[1];
         double weightDecay = group.getDouble("weight_decay");
+        double step = incrementStep(state);
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expAvgSq = zerosState(state, "exp_avg_sq", p);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double step = incrementStep(state);
         if (weightDecay != 0) {
             if (group.getBoolean("decoupled_weight_decay")) p.mul_(1 - lr * weightDecay);
             else g = g.add(p, weightDecay);

@@ -60,8 +60,8 @@ public class RMSprop extends Optimizer {
         double alpha = group.getDouble("alpha");
         double weightDecay = group.getDouble("weight_decay");
         double momentum = group.getDouble("momentum");
-        Tensor squareAvg = zerosState(state, "square_avg", p);
         incrementStep(state);
+        Tensor squareAvg = zerosState(state, "square_avg", p);
         Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
         if (weightDecay != 0) g = g.add(p, weightDecay);
         squareAvg.mul_(alpha).addcmul_(g, g, 1 - alpha);
