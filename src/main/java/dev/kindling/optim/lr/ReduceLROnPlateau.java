@@ -89,15 +89,8 @@ public class ReduceLROnPlateau {
         checkModes(o.mode, o.thresholdMode);
         this.optimizer = optimizer;
         this.factor = o.factor;
-        if (o.minLr.length == 1 && groups != 1) {
-            defaultMinLr = o.minLr[0];
-            minLrs = CyclicLR.perGroup("min_lr", optimizer, o.minLr);
-        } else if (o.minLr.length == 1) {
-            defaultMinLr = o.minLr[0];
-            minLrs = o.minLr.clone();
-        } else {
-            minLrs = o.minLr.clone();
-        }
+        defaultMinLr = o.minLr.length == 1 ? o.minLr[0] : null; // a single value also covers groups added later
+        minLrs = CyclicLR.perGroup("min_lr", optimizer, o.minLr);
         patience = o.patience;
         cooldown = o.cooldown;
         eps = o.eps;
