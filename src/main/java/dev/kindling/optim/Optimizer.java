@@ -28,9 +28,9 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@link #step()} updates each parameter tensor in place (modules and optimizers share the
  *       same {@link Tensor} objects), runs with grad mode off, and skips every parameter whose
- *       {@code grad()} is null or whose {@code requiresGrad()} is false, so a frozen parameter is
- *       never touched, not even by weight decay. Each concrete optimizer follows PyTorch's
- *       single-tensor ({@code foreach=False}) update, op for op.</li>
+ *       {@code grad()} is null or whose {@code requiresGrad()} is false (Note [Frozen parameters]),
+ *       so a frozen parameter is never touched, not even by weight decay. Each concrete optimizer
+ *       follows PyTorch's single-tensor ({@code foreach=False}) update, op for op.</li>
  *   <li>Per-parameter state tensors ({@code momentum_buffer}, {@code exp_avg}, ...) live on the
  *       parameter's device with its dtype; the step counter {@code step} is a 0-dim float32 CPU
  *       tensor, as PyTorch keeps it (Note [special device hosting for step] in PyTorch).</li>
@@ -39,25 +39,8 @@ import java.util.function.Supplier;
  *       before anything changes.</li>
  * </ul>
  *
- * <h2>Note [Hyper-parameters and groups]</h2>
- * An optimizer has defaults (its constructor's arguments and fluent setters) and a list of
- * {@link ParamGroup}s. A group takes every default it does not set itself. A fluent setter
- * ({@code momentum(0.9)}) changes the default and every group that did not set that key itself,
- * so {@code new SGD(params, 0.01).momentum(0.9)} configures the first group, and a backbone group
- * added with {@code Map.of("lr", 1e-4)} keeps its own lr when {@code lr(...)} is called later.
- * Keys are PyTorch's snake_case names ({@code weight_decay}, {@code betas}); a camelCase spelling
- * of a known key is refused rather than silently kept. Unlike PyTorch, group options are
- * validated with the constructor's checks. Combinations that fluent setters may pass through on
- * the way (SGD's nesterov before momentum) are checked when {@link #step()} runs.
- *
- * <h2>Note [State dict format]</h2>
- * {@link #stateDict()} returns {@code {"state": {index: {name: value}}, "param_groups": [{...,
- * "params": [indices]}]}}: parameters are numbered across groups in order, as PyTorch numbers
- * them, and the state maps hold the optimizer's own tensors (not copies, as in PyTorch).
- * {@link #loadStateDict} copies what it loads: floating-point state tensors are cast to the
- * parameter's dtype and device, scalar entries ({@code step}, NAdam's {@code mu_product}) become
- * 0-dim float32 CPU tensors, and it checks everything (group count and sizes, indices, entry
- * names, shapes, hyper-parameter values) before changing anything.
+ * <p>See the package documentation for Note [Hyper-parameters and groups], Note [Frozen
+ * parameters] and Note [State dict format].
  *
  * <p>Not thread-safe: use an optimizer from one thread at a time.
  */
@@ -287,7 +270,7 @@ public abstract class Optimizer {
     // state dicts (Note [State dict format])
     // ---------------------------------------------------------------------------------------
 
-    /** PyTorch's {@code optimizer.state_dict()}; see Note [State dict format]. */
+    /** PyTorch's {@code optimizer.state_dict()}; see Note [State dict format] in the package documentation. */
     public Map<String, Object> stateDict() {
         IdentityHashMap<Tensor, Integer> index = new IdentityHashMap<>();
         List<Map<String, Object>> packedGroups = new ArrayList<>();

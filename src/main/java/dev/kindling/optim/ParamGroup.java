@@ -17,8 +17,8 @@ import java.util.Set;
  * the optimizer reads their options on every {@code step()}, and LR schedulers write
  * {@code "lr"} (and {@code "initial_lr"}, {@code "momentum"}, {@code "betas"}...) through
  * {@link #set}. Keys are PyTorch's snake_case names. Values of the optimizer's own
- * hyper-parameters are validated and normalised on every write (see {@link Optimizer}'s
- * Note [Hyper-parameters and groups]); other keys are kept as given, as PyTorch keeps extra
+ * hyper-parameters are validated and normalised on every write (Note [Hyper-parameters and
+ * groups] in the package documentation); other keys are kept as given, as PyTorch keeps extra
  * entries in a group dict.
  *
  * <p>Not thread-safe: a group belongs to one optimizer, used from one thread at a time.
