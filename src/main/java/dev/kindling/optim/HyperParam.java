@@ -16,13 +16,14 @@ import java.util.function.DoublePredicate;
  * for flags, an immutable {@code List<Double>} of two for pairs such as {@code betas}.
  */
 final class HyperParam {
-    enum Kind { NUMBER, FLAG, PAIR }
+    enum Kind { NUMBER, INTEGER, FLAG, PAIR, CHOICE }
 
     final String key;
     final Kind kind;
     final Object defaultValue;
     private final DoublePredicate valid;
     private final String[] messages;
+    private List<String> allowed = List.of();
 
     private HyperParam(String key, Kind kind, Object defaultValue, DoublePredicate valid, String... messages) {
         this.key = key;
@@ -35,6 +36,18 @@ final class HyperParam {
     /** A number; {@code valid} null accepts any value (PyTorch checks nothing, e.g. dampening). */
     static HyperParam number(String key, double defaultValue, DoublePredicate valid, String message) {
         return new HyperParam(key, Kind.NUMBER, defaultValue, valid, message);
+    }
+
+    /** A whole number of at least {@code min}, kept as {@link Integer} (LBFGS's max_iter, history_size). */
+    static HyperParam integer(String key, int defaultValue, int min) {
+        return new HyperParam(key, Kind.INTEGER, defaultValue, v -> v >= min, key + " must be an integer >= " + min + ", got ");
+    }
+
+    /** One of a few strings, or null for none (LBFGS's line_search_fn); {@code message} is the refusal. */
+    static HyperParam choice(String key, String defaultValue, String message, String... allowed) {
+        HyperParam h = new HyperParam(key, Kind.CHOICE, defaultValue, null, message);
+        h.allowed = List.of(allowed);
+        return h;
     }
 
     static HyperParam flag(String key, boolean defaultValue) {
@@ -77,9 +90,22 @@ final class HyperParam {
                 if (valid != null && !valid.test(v)) throw new IllegalArgumentException(messages[0] + PyFloat.repr(v));
                 return v;
             }
+            case INTEGER -> {
+                if (!(value instanceof Number n) || value instanceof Boolean || n.doubleValue() != n.intValue()) {
+                    throw wrongType(owner, value, "an integer");
+                }
+                if (!valid.test(n.intValue())) throw new IllegalArgumentException(owner + ": " + messages[0] + n.intValue());
+                return n.intValue();
+            }
             case FLAG -> {
                 if (!(value instanceof Boolean b)) throw wrongType(owner, value, "a boolean");
                 return b;
+            }
+            case CHOICE -> {
+                if (value == null) return null;
+                if (!(value instanceof String str)) throw wrongType(owner, value, "a string or null");
+                if (!allowed.contains(str)) throw new IllegalArgumentException(messages[0]);
+                return str;
             }
             default -> {
                 double[] pair = pair(value);

@@ -254,6 +254,9 @@ public abstract class Optimizer {
         return loss;
     }
 
+    /** Counts a step taken by an optimizer that overrides {@link #step(Supplier)}. */
+    void countStep() { stepCount++; }
+
     /** How many times {@link #step()} has run (schedulers use it to spot a step before the first optimizer step). */
     public long stepCount() { return stepCount; }
 
@@ -364,7 +367,7 @@ public abstract class Optimizer {
                             + en.getKey());
                 }
                 if (en.getValue() == null) continue; // PyTorch once saved momentum_buffer=None for momentum 0
-                s.put(key, loadEntry(op, n.longValue(), p, key, en.getValue()));
+                s.put(key, loadStateEntry(op + ": state['" + key + "'] of parameter " + n.longValue(), p, key, en.getValue()));
             }
             newState.put(p, s);
         }
@@ -376,9 +379,12 @@ public abstract class Optimizer {
         state.putAll(newState);
     }
 
-    /** One loaded state entry as this optimizer keeps it (a copy), or a refusal naming what is wrong. */
-    private Object loadEntry(String op, long id, Tensor p, String key, Object value) {
-        String where = op + ": state['" + key + "'] of parameter " + id;
+    /**
+     * One loaded state entry of {@code param} as this optimizer keeps it (a copy), or a refusal
+     * whose message starts with {@code where}. Scalar entries become 0-dim float32 CPU tensors;
+     * per-element tensors must have the parameter's shape and are cast to its dtype and device.
+     */
+    protected Object loadStateEntry(String where, Tensor param, String key, Object value) {
         if (scalarStateKeys().contains(key)) {
             double v;
             if (value instanceof Number num) {
@@ -399,17 +405,22 @@ public abstract class Optimizer {
             if (known == null) return value;
             throw new IllegalArgumentException(where + " must be a tensor, got " + describe(value));
         }
-        if (!Arrays.equals(t.shape(), p.shape())) {
+        if (!Arrays.equals(t.shape(), param.shape())) {
             throw new IllegalArgumentException(where + " has shape " + Arrays.toString(t.shape()) + " but the parameter has shape "
-                    + Arrays.toString(p.shape()));
+                    + Arrays.toString(param.shape()));
         }
+        return copyLike(t, param);
+    }
+
+    /** A copy of {@code t} on {@code param}'s device, with its dtype when both are floating point. */
+    static Tensor copyLike(Tensor t, Tensor param) {
         Tensor d = t.detach();
-        DType dtype = p.isFloatingPoint() && t.isFloatingPoint() ? p.dtype() : t.dtype();
-        Tensor c = d.to(p.device(), dtype);
+        DType dtype = param.isFloatingPoint() && t.isFloatingPoint() ? param.dtype() : t.dtype();
+        Tensor c = d.to(param.device(), dtype);
         return c.storage() == t.storage() ? c.clone() : c;
     }
 
-    private static String describe(Object v) {
+    static String describe(Object v) {
         return v == null ? "null" : v instanceof Tensor t ? "a tensor of shape " + Arrays.toString(t.shape()) : v.getClass().getSimpleName();
     }
 

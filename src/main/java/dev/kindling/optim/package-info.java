@@ -2,8 +2,9 @@
  * Optimizers with PyTorch's semantics ({@code torch.optim}): {@link dev.kindling.optim.SGD},
  * {@link dev.kindling.optim.Adam}, {@link dev.kindling.optim.AdamW}, {@link dev.kindling.optim.RMSprop},
  * {@link dev.kindling.optim.Adagrad}, {@link dev.kindling.optim.Adadelta},
- * {@link dev.kindling.optim.Adamax}, {@link dev.kindling.optim.NAdam} and
- * {@link dev.kindling.optim.RAdam}, over the common {@link dev.kindling.optim.Optimizer} base.
+ * {@link dev.kindling.optim.Adamax}, {@link dev.kindling.optim.NAdam},
+ * {@link dev.kindling.optim.RAdam} and {@link dev.kindling.optim.LBFGS} (stepped with a closure
+ * that re-evaluates the loss), over the common {@link dev.kindling.optim.Optimizer} base.
  * Learning-rate schedulers are in {@code dev.kindling.optim.lr}.
  *
  * <pre>{@code
