@@ -50,12 +50,10 @@ public class Adadelta extends Optimizer {
     protected void update(Tensor p, Tensor grad, Map<String, Object> state, ParamGroup group) {
         double rho = group.getDouble("rho");
         double eps = group.getDouble("eps");
-        double weightDecay = group.getDouble("weight_decay");
         incrementStep(state);
         Tensor squareAvg = zerosState(state, "square_avg", p);
         Tensor accDelta = zerosState(state, "acc_delta", p);
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) g = g.add(p, weightDecay);
+        Tensor g = decayedGrad(p, grad, group);
         squareAvg.mul_(rho).addcmul_(g, g, 1 - rho);
         Tensor std = squareAvg.add(eps).sqrt_();
         Tensor delta = accDelta.add(eps).sqrt_();

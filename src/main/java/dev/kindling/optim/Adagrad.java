@@ -94,9 +94,7 @@ public class Adagrad extends Optimizer {
         double step = incrementStep(state);
         if (!state.containsKey("sum")) state.put("sum", Torch.fullLike(p, group.getDouble("initial_accumulator_value")));
         Tensor sum = (Tensor) state.get("sum");
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        double weightDecay = group.getDouble("weight_decay");
-        if (weightDecay != 0) g = g.add(p, weightDecay);
+        Tensor g = decayedGrad(p, grad, group);
         double clr = group.getDouble("lr") / (1 + (step - 1) * group.getDouble("lr_decay"));
         sum.addcmul_(g, g, 1);
         Tensor std = sum.sqrt().add_(group.getDouble("eps"));

@@ -62,6 +62,15 @@ public class Adam extends Optimizer {
     /** Decays the weights directly ({@code p *= 1 - lr * weight_decay}), as AdamW, instead of adding an L2 term to the gradient. */
     public Adam decoupledWeightDecay(boolean decoupled) { setDefault("decoupled_weight_decay", decoupled); return this; }
 
+    /**
+     * The Adam family's moment averages, as PyTorch updates them:
+     * {@code exp_avg.lerp_(g, 1 - beta1)} and {@code exp_avg_sq = beta2 exp_avg_sq + (1 - beta2) g g}.
+     */
+    static void updateMoments(Tensor expAvg, Tensor expAvgSq, Tensor g, double beta1, double beta2) {
+        expAvg.lerp_(g, 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(g, g, 1 - beta2);
+    }
+
     @Override
     protected Set<String> tensorStateKeys() { return Set.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq"); }
 
@@ -70,18 +79,11 @@ public class Adam extends Optimizer {
         double lr = group.getDouble("lr");
         double[] betas = group.getPair("betas");
         double beta1 = betas[0], beta2 = betas[1];
-        double weightDecay = group.getDouble("weight_decay");
-        double eps = group.getDouble("eps");
         double step = incrementStep(state);
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expAvgSq = zerosState(state, "exp_avg_sq", p);
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) {
-            if (group.getBoolean("decoupled_weight_decay")) p.mul_(1 - lr * weightDecay);
-            else g = g.add(p, weightDecay);
-        }
-        expAvg.lerp_(g, 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        Tensor g = decayedGrad(p, grad, group);
+        updateMoments(expAvg, expAvgSq, g, beta1, beta2);
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         double stepSize = lr / biasCorrection1;
@@ -93,7 +95,7 @@ public class Adam extends Optimizer {
             second = max;
         }
         // (sqrt(v) / bias_correction2_sqrt).add_(eps), dividing the fresh sqrt in place
-        Tensor denom = second.sqrt().div_(biasCorrection2Sqrt).add_(eps);
+        Tensor denom = second.sqrt().div_(biasCorrection2Sqrt).add_(group.getDouble("eps"));
         p.addcdiv_(expAvg, denom, -stepSize);
     }
 }

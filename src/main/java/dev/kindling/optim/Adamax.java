@@ -48,12 +48,10 @@ public class Adamax extends Optimizer {
     @Override
     protected void update(Tensor p, Tensor grad, Map<String, Object> state, ParamGroup group) {
         double[] betas = group.getPair("betas");
-        double weightDecay = group.getDouble("weight_decay");
         double step = incrementStep(state);
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expInf = zerosState(state, "exp_inf", p);
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) g = g.add(p, weightDecay);
+        Tensor g = decayedGrad(p, grad, group);
         expAvg.lerp_(g, 1 - betas[0]);
         expInf.mul_(betas[1]);
         expInf.copy_(expInf.maximum(g.abs().add_(group.getDouble("eps"))));

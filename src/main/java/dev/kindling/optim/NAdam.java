@@ -70,23 +70,17 @@ public class NAdam extends Optimizer {
         double lr = group.getDouble("lr");
         double[] betas = group.getPair("betas");
         double beta1 = betas[0], beta2 = betas[1];
-        double weightDecay = group.getDouble("weight_decay");
         double momentumDecay = group.getDouble("momentum_decay");
         double step = incrementStep(state);
         Tensor muProduct = (Tensor) state.computeIfAbsent("mu_product", k -> Torch.tensor(1.0));
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expAvgSq = zerosState(state, "exp_avg_sq", p);
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
         double biasCorrection2 = 1 - Math.pow(beta2, step);
-        if (weightDecay != 0) {
-            if (group.getBoolean("decoupled_weight_decay")) p.mul_(1 - lr * weightDecay);
-            else g = g.add(p, weightDecay);
-        }
+        Tensor g = decayedGrad(p, grad, group);
         double mu = beta1 * (1.0 - 0.5 * Math.pow(MOMENTUM_SCHEDULE_BASE, step * momentumDecay));
         double muNext = beta1 * (1.0 - 0.5 * Math.pow(MOMENTUM_SCHEDULE_BASE, (step + 1) * momentumDecay));
         muProduct.mul_(mu);
-        expAvg.lerp_(g, 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        Adam.updateMoments(expAvg, expAvgSq, g, beta1, beta2);
         Tensor denom = expAvgSq.div(biasCorrection2).sqrt_();
         double muProductValue = muProduct.item();
         double muProductNext = muProductValue * muNext;

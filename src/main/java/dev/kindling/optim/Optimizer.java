@@ -109,6 +109,24 @@ public abstract class Optimizer {
     }
 
     /**
+     * The gradient as PyTorch's updates first transform it: negated when the group maximizes,
+     * then with weight decay: {@code g + weight_decay * p} (an L2 term), or, when the group's
+     * {@code decoupled_weight_decay} is true, the weights themselves decayed in place
+     * ({@code p *= 1 - lr * weight_decay}, AdamW's rule) and g unchanged. Returns a new tensor
+     * only when it changes the gradient.
+     */
+    protected static Tensor decayedGrad(Tensor param, Tensor grad, ParamGroup group) {
+        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
+        double weightDecay = group.getDouble("weight_decay");
+        if (weightDecay == 0) return g;
+        if (group.has("decoupled_weight_decay") && group.getBoolean("decoupled_weight_decay")) {
+            param.mul_(1 - group.lr() * weightDecay);
+            return g;
+        }
+        return g.add(param, weightDecay);
+    }
+
+    /**
      * Adds one to the parameter's {@code step} counter (a 0-dim float32 CPU tensor, created at 0 as
      * PyTorch creates it) and returns the new count.
      */

@@ -60,17 +60,11 @@ public class RAdam extends Optimizer {
         double lr = group.getDouble("lr");
         double[] betas = group.getPair("betas");
         double beta1 = betas[0], beta2 = betas[1];
-        double weightDecay = group.getDouble("weight_decay");
         double step = incrementStep(state);
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expAvgSq = zerosState(state, "exp_avg_sq", p);
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) {
-            if (group.getBoolean("decoupled_weight_decay")) p.mul_(1 - lr * weightDecay);
-            else g = g.add(p, weightDecay);
-        }
-        expAvg.lerp_(g, 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        Tensor g = decayedGrad(p, grad, group);
+        Adam.updateMoments(expAvg, expAvgSq, g, beta1, beta2);
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         Tensor update = expAvg.div(biasCorrection1).mul_(lr);

@@ -58,12 +58,10 @@ public class RMSprop extends Optimizer {
     protected void update(Tensor p, Tensor grad, Map<String, Object> state, ParamGroup group) {
         double lr = group.getDouble("lr");
         double alpha = group.getDouble("alpha");
-        double weightDecay = group.getDouble("weight_decay");
         double momentum = group.getDouble("momentum");
         incrementStep(state);
         Tensor squareAvg = zerosState(state, "square_avg", p);
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) g = g.add(p, weightDecay);
+        Tensor g = decayedGrad(p, grad, group);
         squareAvg.mul_(alpha).addcmul_(g, g, 1 - alpha);
         Tensor avg;
         if (group.getBoolean("centered")) {

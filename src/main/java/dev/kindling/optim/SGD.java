@@ -73,9 +73,7 @@ public class SGD extends Optimizer {
     protected void update(Tensor p, Tensor grad, Map<String, Object> state, ParamGroup group) {
         double lr = group.getDouble("lr");
         double momentum = group.getDouble("momentum");
-        double weightDecay = group.getDouble("weight_decay");
-        Tensor g = group.getBoolean("maximize") ? grad.neg() : grad;
-        if (weightDecay != 0) g = g.add(p, weightDecay);
+        Tensor g = decayedGrad(p, grad, group);
         if (momentum != 0) {
             Tensor buf = (Tensor) state.get("momentum_buffer");
             if (buf == null) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kindling.DType;
 import dev.kindling.Tensor;
-import dev.kindling.Torch;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -144,6 +143,4 @@ final class Trajectory {
         }
         if (!(moved > 1e-4)) fail(what + ": the parameters barely moved (" + moved + ")");
     }
-
-    static Tensor scalar(double v) { return Torch.tensor(v); }
 }
