@@ -152,24 +152,6 @@ public class CyclicLR extends LRScheduler {
         return optimizer;
     }
 
-    /** PyTorch's {@code _format_param}: one value for every group, or exactly one per group. */
-    static double[] perGroup(String name, Optimizer optimizer, double[] values) {
-        int n = optimizer.paramGroups().size();
-        if (values.length == 1) {
-            double[] d = new double[n];
-            java.util.Arrays.fill(d, values[0]);
-            return d;
-        }
-        if (values.length != n) throw new IllegalArgumentException("expected " + n + " values for " + name + ", got " + values.length);
-        return values.clone();
-    }
-
-    /** Writes momentum, or beta1 keeping beta2, as the cyclic schedulers do. */
-    static void setMomentum(ParamGroup group, boolean beta1, double value) {
-        if (beta1) group.set("betas", List.of(value, group.getPair("betas")[1]));
-        else group.set("momentum", value);
-    }
-
     private double scale(double x) {
         if (customScale != null) return customScale.applyAsDouble(x);
         return switch (mode) {

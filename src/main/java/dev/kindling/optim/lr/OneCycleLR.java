@@ -148,15 +148,15 @@ public class OneCycleLR extends LRScheduler {
         if (!o.annealStrategy.equals("cos") && !o.annealStrategy.equals("linear")) {
             throw new IllegalArgumentException("anneal_strategy must be one of 'cos' or 'linear', instead got " + o.annealStrategy);
         }
-        double[] maxLrs = CyclicLR.perGroup("max_lr", optimizer, o.maxLr);
+        double[] maxLrs = perGroup("max_lr", optimizer, o.maxLr);
         boolean beta1 = optimizer.defaults().containsKey("betas");
         double[] maxM = null, baseM = null;
         if (o.cycleMomentum) {
             if (!optimizer.defaults().containsKey("momentum") && !beta1) {
                 throw new IllegalArgumentException("optimizer must support momentum or beta1 with `cycle_momentum` option enabled");
             }
-            maxM = CyclicLR.perGroup("max_momentum", optimizer, o.maxMomentum);
-            baseM = CyclicLR.perGroup("base_momentum", optimizer, o.baseMomentum);
+            maxM = perGroup("max_momentum", optimizer, o.maxMomentum);
+            baseM = perGroup("base_momentum", optimizer, o.baseMomentum);
         }
         if (lastEpoch == -1) {
             List<ParamGroup> groups = optimizer.paramGroups();
@@ -167,7 +167,7 @@ public class OneCycleLR extends LRScheduler {
                 g.set("max_lr", maxLrs[i]);
                 g.set("min_lr", initial / o.finalDivFactor);
                 if (o.cycleMomentum) {
-                    CyclicLR.setMomentum(g, beta1, maxM[i]);
+                    setMomentum(g, beta1, maxM[i]);
                     g.set("max_momentum", maxM[i]);
                     g.set("base_momentum", baseM[i]);
                 }
@@ -214,7 +214,7 @@ public class OneCycleLR extends LRScheduler {
                     double pct = (stepNum - startStep) / (phase.endStep() - startStep);
                     lr[i] = anneal(g.getDouble(phase.startLr()), g.getDouble(phase.endLr()), pct);
                     if (cycleMomentum) {
-                        CyclicLR.setMomentum(g, useBeta1, anneal(g.getDouble(phase.startMomentum()), g.getDouble(phase.endMomentum()), pct));
+                        setMomentum(g, useBeta1, anneal(g.getDouble(phase.startMomentum()), g.getDouble(phase.endMomentum()), pct));
                     }
                     break;
                 }

@@ -90,7 +90,7 @@ public class ReduceLROnPlateau {
         this.optimizer = optimizer;
         this.factor = o.factor;
         defaultMinLr = o.minLr.length == 1 ? o.minLr[0] : null; // a single value also covers groups added later
-        minLrs = CyclicLR.perGroup("min_lr", optimizer, o.minLr);
+        minLrs = LRScheduler.perGroup("min_lr", optimizer, o.minLr);
         patience = o.patience;
         cooldown = o.cooldown;
         eps = o.eps;
@@ -178,7 +178,7 @@ public class ReduceLROnPlateau {
 
     private void reduceLr() {
         List<ParamGroup> groups = optimizer.paramGroups();
-        if (groups.size() != minLrs.length) minLrs = Collections.nCopies(groups.size(), defaultMinLr).stream().mapToDouble(d -> d).toArray();
+        if (groups.size() != minLrs.length) minLrs = LRScheduler.perGroup("min_lr", optimizer, new double[] {defaultMinLr});
         for (int i = 0; i < groups.size(); i++) {
             double oldLr = groups.get(i).lr();
             double newLr = Math.max(oldLr * factor, minLrs[i]);
