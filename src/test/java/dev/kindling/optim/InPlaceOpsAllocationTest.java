@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * A reproducer for the core: {@code addcmul_}, {@code addcdiv_} and {@code lerp_} compute an
- * out-of-place result and copy it back (the generic {@code Ops.inplace} path), so each call
- * allocates a temporary the size of its tensor. Adam-style optimizers make three such calls per
- * parameter and step. Enable once the core writes these in place.
+ * The in-place ternary ops the optimizers rely on ({@code addcmul_}, {@code addcdiv_},
+ * {@code lerp_}) write into their tensor without a full-size temporary: Adam-style optimizers
+ * make three such calls per parameter and step.
  */
-class CoreInPlaceOpsTest {
+class InPlaceOpsAllocationTest {
     @Test
-    @Disabled("core: addcmul_/addcdiv_/lerp_ allocate a full-size temporary (Ops.inplace); see the optim report")
     void ternaryInPlaceOpsDoNotAllocateTheirResult() {
         Tensor a = Torch.randn(1 << 20), b = Torch.randn(1 << 20), c = Torch.rand(1 << 20).add(1);
         long bytes = (long) Float.BYTES << 20;
