@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * output, a {@code double} uniform the low 53 bits of one 64-bit output.
  *
  * <p><b>Note [Which PyTorch kernel each fill reproduces].</b> Kindling follows libtorch 2.10's
- * x86-64 CPU kernels as they run on machines with AVX2 (the AVX-512 dispatch entries for the
- * random kernels are empty and fall back to AVX2). That build fuses multiply-adds, so
- * {@code uniform_} computes {@code fma(u, to - from, from)} and normal samples
- * {@code fma(z, std, mean)}; Kindling does the same.
+ * x86-64 CPU kernels compiled for AVX2, which is what runs on AVX2 and AVX-512 machines alike:
+ * PyTorch never dispatches {@code normal_} to AVX-512, and in the libtorch build the tests
+ * compare against, every random kernel's AVX-512 entry is empty and falls back to AVX2. That
+ * build fuses multiply-adds, so {@code uniform_} computes {@code fma(u, to - from, from)} and
+ * normal samples {@code fma(z, std, mean)}; Kindling does the same.
  * <ul>
  *   <li>{@code fillUniform}: one uniform per element, in the tensor's precision.</li>
  *   <li>{@code fillNormal}, {@code n >= 16}: PyTorch's {@code normal_fill}. It fills all {@code n}
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code fillRandomInt}: {@code (r % range) + from}, where {@code r} is a 32-bit output,
  *       or a 64-bit output when the range is at least 2<sup>28</sup> (libtorch 2.10, for every
  *       element type).</li>
+ *   <li>{@code fillRandom} ({@code random_()} without bounds): {@code r % (max + 1)} for integer
+ *       types and {@code r % (2^digits + 1)} for float types; 64-bit draws for {@code long} and
+ *       {@code double}.</li>
  *   <li>{@code fillBernoulli(p)}: one 53-bit uniform {@code u} per element, result
  *       {@code u < p}. libtorch builds with MKL take an MKL stream instead, but only on Intel
  *       CPUs. The libtorch this is tested against has no MKL, and on AMD CPUs even MKL builds
@@ -64,8 +68,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Note [libm rounding].</b> Normal samples in {@code double}, and normal samples in
  * {@code float} for tensors of fewer than 16 elements, go through the C library's {@code log},
  * {@code log1p} and {@code sincos}. {@code log1p} is reproduced exactly, as glibc computes it.
- * {@code log}, {@code sin} and {@code cos} are computed to within one rounding of the exact value
- * ({@link DoubleMath}). glibc's versions are not correctly rounded in about 0.1% of arguments.
+ * {@code log}, {@code sin} and {@code cos} are correctly rounded ({@link DoubleMath}), and
+ * glibc's versions are not correctly rounded in about 0.1% of arguments.
  * Measured against libtorch over 10<sup>6</sup> samples, 99.84% of double normal samples are
  * bit-identical, 0.14% differ by one ulp and 0.02% by two. Float samples on this path are
  * rounded from double, and none of 10<sup>6</sup> differed. Uniform, integer, permutation,
@@ -102,8 +106,9 @@ public final class Generator {
     /** Integer ranges of at least this size take a 64-bit draw (PyTorch 2.10's uniform_int_from_to). */
     static final long WIDE_RANGE = 1L << 28;
 
-    /** Blocks of 16 per parallel chunk: about 50 us of Box-Muller work each. */
+    /** Float blocks of 16 per parallel chunk: about 50 us of Box-Muller work. */
     private static final int FLOAT_BLOCKS_PER_TASK = 512;
+    /** Double blocks of 16 per parallel chunk: about 15 us (double log and sincos cost more). */
     private static final int DOUBLE_BLOCKS_PER_TASK = 16;
 
     // MT19937 state, laid out as at::mt19937_data_pod
@@ -120,7 +125,11 @@ public final class Generator {
 
     /** A generator seeded with {@link #DEFAULT_SEED}, as {@code torch.Generator()}. */
     public Generator() {
-        setSeed(DEFAULT_SEED);
+        this(DEFAULT_SEED);
+    }
+
+    private Generator(long seed) {
+        setSeed(seed);
     }
 
     /** The global generator behind {@code Torch.manualSeed} and every sampler given no generator. */
@@ -130,12 +139,7 @@ public final class Generator {
 
     private static final class DefaultHolder {
         // Like PyTorch's default CPU generator: seeded non-deterministically at first use.
-        static final Generator INSTANCE = new Generator().withSeed(nondeterministicSeed());
-    }
-
-    private Generator withSeed(long s) {
-        setSeed(s);
-        return this;
+        static final Generator INSTANCE = new Generator(nondeterministicSeed());
     }
 
     private static long nondeterministicSeed() {
@@ -163,7 +167,10 @@ public final class Generator {
         return seed;
     }
 
-    /** Seeds the generator with a non-deterministic 64-bit value and returns it, as {@code seed()}. */
+    /**
+     * Seeds the generator with a non-deterministic 64-bit value and returns it, as
+     * {@code torch.Generator.seed()}.
+     */
     public synchronized long seed() {
         long s = nondeterministicSeed();
         setSeed(s);
@@ -318,8 +325,12 @@ public final class Generator {
     }
 
     private static void checkUniform(double from, double to, double max, DType dtype) {
-        if (!(from >= -max && from <= max)) throw new IllegalArgumentException("uniform_: from is out of bounds for " + dtype);
-        if (!(to >= -max && to <= max)) throw new IllegalArgumentException("uniform_: to is out of bounds for " + dtype);
+        if (!(from >= -max && from <= max)) {
+            throw new IllegalArgumentException("uniform_: from is out of bounds for " + dtype);
+        }
+        if (!(to >= -max && to <= max)) {
+            throw new IllegalArgumentException("uniform_: to is out of bounds for " + dtype);
+        }
         if (!(from <= to)) {
             throw new IllegalArgumentException("uniform_ expects to return a [from, to) range, but found from="
                     + from + " > to=" + to);
@@ -521,8 +532,12 @@ public final class Generator {
 
     private static void checkIntegral(long from, long to, long min, long max, DType dtype) {
         checkFromTo(from, to);
-        if (from < min || from > max) throw new IllegalArgumentException("random_: from is out of bounds for " + dtype);
-        if (to - 1 < min || to - 1 > max) throw new IllegalArgumentException("random_: to - 1 is out of bounds for " + dtype);
+        if (from < min || from > max) {
+            throw new IllegalArgumentException("random_: from is out of bounds for " + dtype);
+        }
+        if (to - 1 < min || to - 1 > max) {
+            throw new IllegalArgumentException("random_: to - 1 is out of bounds for " + dtype);
+        }
     }
 
     private static void checkFloatingFromTo(long from, long to, int digits, DType dtype) {
@@ -576,6 +591,35 @@ public final class Generator {
     /** An x86 truncating float-to-int64 conversion: out-of-range values give Long.MIN_VALUE. */
     private static long x86ToLong(double v) {
         return (v >= 0x1p63 || v < -0x1p63 || Double.isNaN(v)) ? Long.MIN_VALUE : (long) v;
+    }
+
+    /**
+     * {@code random_()} with no bounds on an int64 tensor: integers uniform in [0, 2^63), one
+     * 64-bit draw each. PyTorch's {@code RandomSampler} seeds its shuffling generator this way.
+     */
+    public synchronized void fillRandom(long[] a, int off, int n) {
+        checkRange("random_", a.length, off, n);
+        for (int i = off, end = off + n; i < end; i++) a[i] = nextLong() & Long.MAX_VALUE;
+    }
+
+    /** {@code random_()} on an int32 tensor: integers in [0, 2^31), one 32-bit draw each. */
+    public synchronized void fillRandom(int[] a, int off, int n) {
+        checkRange("random_", a.length, off, n);
+        for (int i = off, end = off + n; i < end; i++) a[i] = nextInt() & Integer.MAX_VALUE;
+    }
+
+    /** {@code random_()} on a float tensor: integers in [0, 2^24], one 32-bit draw each. */
+    public synchronized void fillRandom(float[] a, int off, int n) {
+        checkRange("random_", a.length, off, n);
+        for (int i = off, end = off + n; i < end; i++) a[i] = (float) (nextUnsigned32() % ((1L << 24) + 1));
+    }
+
+    /** {@code random_()} on a double tensor: integers in [0, 2^53], one 64-bit draw each. */
+    public synchronized void fillRandom(double[] a, int off, int n) {
+        checkRange("random_", a.length, off, n);
+        for (int i = off, end = off + n; i < end; i++) {
+            a[i] = (double) Long.remainderUnsigned(nextLong(), (1L << 53) + 1);
+        }
     }
 
     // ------------------------------------------------------------------ permutations
@@ -680,7 +724,9 @@ public final class Generator {
     }
 
     private static void checkProbability(double p) {
-        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli_ expects p to be in [0, 1], but got p=" + p);
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("bernoulli_ expects p to be in [0, 1], but got p=" + p);
+        }
     }
 
     // ------------------------------------------------------------------ exponential
@@ -702,7 +748,9 @@ public final class Generator {
     }
 
     private static void checkLambda(double lambda) {
-        if (!(lambda > 0.0)) throw new IllegalArgumentException("exponential_ expects lambda > 0.0, but found lambda=" + lambda);
+        if (!(lambda > 0.0)) {
+            throw new IllegalArgumentException("exponential_ expects lambda > 0.0, but found lambda=" + lambda);
+        }
     }
 
     // ------------------------------------------------------------------ helpers

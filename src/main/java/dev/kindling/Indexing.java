@@ -39,7 +39,7 @@ final class Indexing {
                 changed = true;
             }
         }
-        Tensor out = changed ? Tensor.from(a, idx.shape()) : idx;
+        Tensor out = changed ? Tensor.from(a).view(idx.shape()) : idx;
         return out.device().equals(index.device()) ? out : out.to(index.device());
     }
 

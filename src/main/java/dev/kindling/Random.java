@@ -67,7 +67,7 @@ final class Random {
         Tensor out = Torch.empty(p.shape, p.dtype().isFloatingPoint() ? p.dtype() : DType.FLOAT32, Device.CPU);
         double[] r = new double[pa.length];
         gen(g).fillBernoulli(r, 0, r.length, pa, 0);
-        out.backendCopyFrom(Tensor.from(r, p.shape));
+        out.backendCopyFrom(Tensor.from(r).view(p.shape));
         return out.to(p.device());
     }
 

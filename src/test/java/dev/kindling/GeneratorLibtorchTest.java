@@ -288,7 +288,8 @@ class GeneratorLibtorchTest {
         int n = 301;
         Generator g = seeded(8);
 
-        Tensor ti = empty(ScalarType.Int, n).random_(Integer.MIN_VALUE, new LongOptional(1L << 31), new GeneratorOptional());
+        Tensor ti = empty(ScalarType.Int, n)
+                .random_(Integer.MIN_VALUE, new LongOptional(1L << 31), new GeneratorOptional());
         int[] ints = new int[n];
         g.fillRandomInt(ints, 0, n, Integer.MIN_VALUE, 1L << 31);
         int[] ei = new int[n];
@@ -322,7 +323,8 @@ class GeneratorLibtorchTest {
         BoolPointer bp = tz.data_ptr_bool();
         for (int i = 0; i < n; i++) assertEquals(bp.get(i), bools[i], "random_ bool element " + i);
 
-        long[][] floatRanges = {{0, 10}, {-(1L << 25) - 4, (1L << 25) + 4}, {-(1L << 40), 1L << 40}, {-7, 1L << 31}};
+        long[][] floatRanges = {{0, 10}, {-(1L << 25) - 4, (1L << 25) + 4}, {-(1L << 26) - 6, 100},
+            {-(1L << 40), 1L << 40}, {-7, 1L << 31}};
         for (long[] r : floatRanges) {
             Tensor tf = empty(ScalarType.Float, n).random_(r[0], new LongOptional(r[1]), new GeneratorOptional());
             float[] f = new float[n];
@@ -333,6 +335,27 @@ class GeneratorLibtorchTest {
             g.fillRandomInt(d, 0, n, r[0], r[1]);
             assertDoublesIdentical(doubles(td), d, "random_(" + r[0] + ", " + r[1] + ") double");
         }
+    }
+
+    @Test
+    void randomWithoutBoundsMatches() {
+        int n = 97;
+        Generator g = seeded(13);
+        long[] l = new long[n];
+        g.fillRandom(l, 0, n);
+        assertArrayEquals(longs(empty(ScalarType.Long, n).random_(new GeneratorOptional())), l, "random_() int64");
+        int[] i32 = new int[n];
+        g.fillRandom(i32, 0, n);
+        int[] ei = new int[n];
+        empty(ScalarType.Int, n).random_(new GeneratorOptional()).data_ptr_int().get(ei);
+        assertArrayEquals(ei, i32, "random_() int32");
+        float[] f = new float[n];
+        g.fillRandom(f, 0, n);
+        assertFloatsIdentical(floats(empty(ScalarType.Float, n).random_(new GeneratorOptional())), f, "random_() float");
+        double[] d = new double[n];
+        g.fillRandom(d, 0, n);
+        assertDoublesIdentical(doubles(empty(ScalarType.Double, n).random_(new GeneratorOptional())), d,
+                "random_() double");
     }
 
     @Test
@@ -407,8 +430,8 @@ class GeneratorLibtorchTest {
                         f, "exponential_(" + lambda + ") float n=" + n);
                 double[] d = new double[n];
                 g.fillExponential(d, 0, n, lambda);
-                assertDoublesIdentical(doubles(empty(ScalarType.Double, n).exponential_(lambda, new GeneratorOptional())),
-                        d, "exponential_(" + lambda + ") double n=" + n);
+                Tensor td = empty(ScalarType.Double, n).exponential_(lambda, new GeneratorOptional());
+                assertDoublesIdentical(doubles(td), d, "exponential_(" + lambda + ") double n=" + n);
             }
         }
     }

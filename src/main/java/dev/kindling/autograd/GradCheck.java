@@ -105,7 +105,7 @@ public final class GradCheck {
 
     private static double[] eval(Fn fn, Tensor[] inputs, int j, double[] data, Tensor like, int o) {
         Tensor[] in = inputs.clone();
-        in[j] = Tensor.from(data.clone(), like.shape()).to(like.dtype()).to(like.device()).requiresGrad_(like.requiresGrad());
+        in[j] = Tensor.from(data.clone()).view(like.shape()).to(like.dtype()).to(like.device()).requiresGrad_(like.requiresGrad());
         return fn.apply(in)[o].detach().to(DType.FLOAT64).toDoubleArray();
     }
 
@@ -114,7 +114,7 @@ public final class GradCheck {
         for (int k = 0; k < outN; k++) {
             double[] onehot = new double[outN];
             onehot[k] = 1;
-            Tensor v = Tensor.from(onehot, out.shape()).to(out.dtype()).to(out.device());
+            Tensor v = Tensor.from(onehot).view(out.shape()).to(out.dtype()).to(out.device());
             List<Tensor> g = Engine.grad(List.of(out), List.of(x), List.of(v), true, false, true);
             Tensor gx = g.get(0);
             if (gx == null) continue;

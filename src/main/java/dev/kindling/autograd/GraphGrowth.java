@@ -27,6 +27,9 @@ public final class GraphGrowth {
         warned = false;
     }
 
+    /** Whether the warning was logged since the threshold was last set. */
+    public static boolean hasWarned() { return warned; }
+
     static void check(long size) {
         if (size > threshold && !warned) {
             warned = true;

@@ -1,0 +1,225 @@
+package dev.kindling.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * The float convolution driver behind {@link Conv}: im2col/col2im and the {@link Gemm} products
+ * for one (sample, group) unit, and the choice of how to spread units over threads. Arguments
+ * arrive checked. {@link ConvDouble} is the same code for double, kept line for line in step.
+ *
+ * <p>For unit (b, grp), with {@code cg = c/groups}, {@code og = o/groups}, R = cg·kH·kW rows and
+ * P = oH·oW columns of the unfolded input {@code col}:
+ * <pre>
+ *   forward:         out[b, grp]  (og×P) = W[grp] (og×R) · col (R×P)           (+ bias)
+ *   backward input:  col          (R×P)  = W[grp]^T (R×og) · gOut[b, grp] (og×P), then col2im
+ *   backward weight: gW[grp]      (og×R) = Σ_b gOut[b, grp] (og×P) · col^T (P×R)
+ * </pre>
+ * Transposes are strides given to {@link GemmFloat#gemm}; nothing is copied but col.
+ */
+final class ConvFloat {
+    private ConvFloat() {}
+
+    static void forward(Conv.Geometry g, float[] in, int inOff, float[] wt, int wOff, float[] bias, int biasOff,
+                        float[] out, int outOff) {
+        int units = g.n() * g.groups();
+        boolean byUnit = Gemm.splitBatch(units, g.unitWork());
+        Parallel.parallelFor(units, byUnit ? Gemm.batchGrain(g.unitWork()) : Math.max(1, units), (s, e) -> {
+            float[] col = g.pointwise() ? null : new float[g.colRows() * g.colCols()];
+            for (int u = s; u < e; u++) {
+                forwardUnit(g, u / g.groups(), u % g.groups(), in, inOff, wt, wOff, bias, biasOff, out, outOff,
+                        col, !byUnit);
+            }
+        });
+    }
+
+    private static void forwardUnit(Conv.Geometry g, int b, int grp, float[] in, int inOff, float[] wt, int wOff,
+                                    float[] bias, int biasOff, float[] out, int outOff, float[] col, boolean parallel) {
+        int og = g.og(), rows = g.colRows(), cols = g.colCols();
+        int outBase = outOff + (b * g.o() + grp * og) * cols;
+        float beta = 0f;
+        if (bias != null) {
+            for (int j = 0; j < og; j++) {
+                Arrays.fill(out, outBase + j * cols, outBase + (j + 1) * cols, bias[biasOff + grp * og + j]);
+            }
+            beta = 1f;
+        }
+        int inBase = inOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();
+        float[] src = in;
+        int srcOff = inBase;
+        if (col != null) {
+            im2col(g, in, inBase, col, parallel);
+            src = col;
+            srcOff = 0;
+        }
+        GemmFloat.gemm(Gemm.KERNEL, parallel, og, cols, rows, 1f, wt, wOff + grp * og * rows, rows, 1,
+                src, srcOff, cols, 1, beta, out, outBase, cols, 1);
+    }
+
+    static void backwardInput(Conv.Geometry g, float[] gOut, int goOff, float[] wt, int wOff,
+                              float[] gIn, int giOff) {
+        int units = g.n() * g.groups();
+        boolean byUnit = Gemm.splitBatch(units, g.unitWork());
+        Parallel.parallelFor(units, byUnit ? Gemm.batchGrain(g.unitWork()) : Math.max(1, units), (s, e) -> {
+            float[] col = g.pointwise() ? null : new float[g.colRows() * g.colCols()];
+            for (int u = s; u < e; u++) {
+                backwardInputUnit(g, u / g.groups(), u % g.groups(), gOut, goOff, wt, wOff, gIn, giOff, col, !byUnit);
+            }
+        });
+    }
+
+    private static void backwardInputUnit(Conv.Geometry g, int b, int grp, float[] gOut, int goOff,
+                                          float[] wt, int wOff, float[] gIn, int giOff, float[] col, boolean parallel) {
+        int og = g.og(), rows = g.colRows(), cols = g.colCols();
+        int goBase = goOff + (b * g.o() + grp * og) * cols;
+        int giBase = giOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();
+        int wBase = wOff + grp * og * rows;
+        if (col == null) {
+            GemmFloat.gemm(Gemm.KERNEL, parallel, rows, cols, og, 1f, wt, wBase, 1, rows,
+                    gOut, goBase, cols, 1, 0f, gIn, giBase, cols, 1);
+        } else {
+            GemmFloat.gemm(Gemm.KERNEL, parallel, rows, cols, og, 1f, wt, wBase, 1, rows,
+                    gOut, goBase, cols, 1, 0f, col, 0, cols, 1);
+            col2im(g, col, gIn, giBase, parallel);
+        }
+    }
+
+    static void backwardWeight(Conv.Geometry g, float[] gOut, int goOff, float[] in, int inOff,
+                               float[] gW, int gwOff) {
+        int n = g.n(), groups = g.groups(), size = (int) g.weightSize();
+        if (n == 0 || g.colCols() == 0) {
+            Arrays.fill(gW, gwOff, gwOff + size, 0f);
+            return;
+        }
+        long sampleWork = g.unitWork() * groups;
+        if (Gemm.splitBatch(groups, g.unitWork() * n)) {
+            // each group's slice of the gradient on one thread
+            Parallel.parallelFor(groups, Gemm.batchGrain(g.unitWork() * n), (s, e) -> {
+                float[] col = g.pointwise() ? null : new float[g.colRows() * g.colCols()];
+                for (int grp = s; grp < e; grp++) {
+                    for (int b = 0; b < n; b++) {
+                        backwardWeightUnit(g, b, grp, gOut, goOff, in, inOff, gW, gwOff, b == 0, col, false);
+                    }
+                }
+            });
+        } else if (Gemm.splitBatch(n, sampleWork)) {
+            // a contiguous run of samples per task, each into its own buffer, summed in task order
+            int tasks = Parallel.chunks(n, Gemm.batchGrain(sampleWork));
+            float[][] partial = new float[tasks][];
+            Parallel.parallelFor(tasks, 1, (s, e) -> {
+                float[] col = g.pointwise() ? null : new float[g.colRows() * g.colCols()];
+                for (int t = s; t < e; t++) {
+                    float[] dst = t == 0 ? gW : new float[size];
+                    int dstOff = t == 0 ? gwOff : 0;
+                    int b0 = (int) ((long) n * t / tasks), b1 = (int) ((long) n * (t + 1) / tasks);
+                    for (int grp = 0; grp < groups; grp++) {
+                        for (int b = b0; b < b1; b++) {
+                            backwardWeightUnit(g, b, grp, gOut, goOff, in, inOff, dst, dstOff, b == b0, col, false);
+                        }
+                    }
+                    partial[t] = dst;
+                }
+            });
+            for (int t = 1; t < tasks; t++) {
+                float[] p = partial[t];
+                for (int i = 0; i < size; i++) gW[gwOff + i] += p[i];
+            }
+        } else {
+            float[] col = g.pointwise() ? null : new float[g.colRows() * g.colCols()];
+            for (int grp = 0; grp < groups; grp++) {
+                for (int b = 0; b < n; b++) {
+                    backwardWeightUnit(g, b, grp, gOut, goOff, in, inOff, gW, gwOff, b == 0, col, true);
+                }
+            }
+        }
+    }
+
+    /** gW[grp] (+)= gOut[b, grp] · col(b, grp)^T; overwrites when {@code first}. */
+    private static void backwardWeightUnit(Conv.Geometry g, int b, int grp, float[] gOut, int goOff,
+                                           float[] in, int inOff, float[] gW, int gwOff, boolean first,
+                                           float[] col, boolean parallel) {
+        int og = g.og(), rows = g.colRows(), cols = g.colCols();
+        int goBase = goOff + (b * g.o() + grp * og) * cols;
+        int inBase = inOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();
+        float[] src = in;
+        int srcOff = inBase;
+        if (col != null) {
+            im2col(g, in, inBase, col, parallel);
+            src = col;
+            srcOff = 0;
+        }
+        GemmFloat.gemm(Gemm.KERNEL, parallel, og, rows, cols, 1f, gOut, goBase, cols, 1,
+                src, srcOff, 1, cols, first ? 0f : 1f, gW, gwOff + grp * og * rows, rows, 1);
+    }
+
+    // ---- unfolding ----
+
+    /**
+     * Unfolds the cg input planes at {@code inOff} into {@code col} (R×P, row-major): row
+     * {@code (ch·kH + ki)·kW + kj}, column {@code oy·oW + ox} holds input
+     * {@code (ch, oy·sH − padH + ki·dilH, ox·sW − padW + kj·dilW)}, or 0 in the padding.
+     */
+    static void im2col(Conv.Geometry g, float[] in, int inOff, float[] col, boolean parallel) {
+        int cg = g.cg();
+        int grain = parallel ? Conv.grain((long) g.kH() * g.kW() * g.colCols()) : Math.max(1, cg);
+        Parallel.parallelFor(cg, grain, (s, e) -> {
+            int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), sH = g.strideH(), sW = g.strideW();
+            for (int ch = s; ch < e; ch++) {
+                int plane = inOff + ch * h * w;
+                for (int ki = 0; ki < g.kH(); ki++) {
+                    int dy = ki * g.dilH() - g.padH();
+                    for (int kj = 0; kj < g.kW(); kj++) {
+                        int dx = kj * g.dilW() - g.padW();
+                        int lo = Conv.firstInside(dx, sW, oW), hi = Math.max(lo, Conv.endInside(dx, w, sW, oW));
+                        int row = ((ch * g.kH() + ki) * g.kW() + kj) * oH * oW;
+                        for (int oy = 0; oy < oH; oy++) {
+                            int iy = oy * sH + dy, d = row + oy * oW;
+                            if (iy < 0 || iy >= h) {
+                                Arrays.fill(col, d, d + oW, 0f);
+                                continue;
+                            }
+                            int src = plane + iy * w + dx;
+                            Arrays.fill(col, d, d + lo, 0f);
+                            if (sW == 1) {
+                                System.arraycopy(in, src + lo, col, d + lo, hi - lo);
+                            } else {
+                                for (int ox = lo; ox < hi; ox++) col[d + ox] = in[src + ox * sW];
+                            }
+                            Arrays.fill(col, d + hi, d + oW, 0f);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /** The inverse of {@link #im2col}: zeroes the cg planes at {@code outOff} and sums col into them. */
+    static void col2im(Conv.Geometry g, float[] col, float[] out, int outOff, boolean parallel) {
+        int cg = g.cg();
+        int grain = parallel ? Conv.grain((long) g.kH() * g.kW() * g.colCols()) : Math.max(1, cg);
+        Parallel.parallelFor(cg, grain, (s, e) -> {
+            int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), sH = g.strideH(), sW = g.strideW();
+            for (int ch = s; ch < e; ch++) {
+                int plane = outOff + ch * h * w;
+                Arrays.fill(out, plane, plane + h * w, 0f);
+                for (int ki = 0; ki < g.kH(); ki++) {
+                    int dy = ki * g.dilH() - g.padH();
+                    for (int kj = 0; kj < g.kW(); kj++) {
+                        int dx = kj * g.dilW() - g.padW();
+                        int lo = Conv.firstInside(dx, sW, oW), hi = Conv.endInside(dx, w, sW, oW);
+                        int row = ((ch * g.kH() + ki) * g.kW() + kj) * oH * oW;
+                        for (int oy = 0; oy < oH; oy++) {
+                            int iy = oy * sH + dy;
+                            if (iy < 0 || iy >= h) continue;
+                            int dst = plane + iy * w + dx, d = row + oy * oW;
+                            if (sW == 1) {
+                                for (int ox = lo; ox < hi; ox++) out[dst + ox] += col[d + ox];
+                            } else {
+                                for (int ox = lo; ox < hi; ox++) out[dst + ox * sW] += col[d + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        });
+    }
+}

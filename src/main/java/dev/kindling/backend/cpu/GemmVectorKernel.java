@@ -1,0 +1,194 @@
+package dev.kindling.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API {@link GemmKernel}: an 8-row × 2-vector micro-tile (8×32 floats or 8×16 doubles
+ * with 512-bit vectors) held in sixteen vector accumulators and updated with one FMA per
+ * accumulator per step of k: each step loads two vectors of B and broadcasts eight elements of A.
+ * With AVX-512's 32 registers the tile, the two B vectors and the broadcast stay in registers;
+ * with 256-bit vectors (16 registers) the same shape still runs near the FMA limit.
+ *
+ * <p>Loaded by {@link Gemm} through {@link Simd#choose} only when {@link Simd#AVAILABLE}; the
+ * species are {@code SPECIES_PREFERRED}, so NR follows the machine's vector width. Full tiles
+ * with unit column stride in C are written straight from the accumulators; edge tiles and strided C
+ * go through the scratch tile and {@link GemmKernel#mergeTile}.
+ */
+final class GemmVectorKernel implements GemmKernel {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    /** Micro-tile rows; the columns are two vectors. */
+    static final int MR = 8;
+
+    @Override public int floatMr() { return MR; }
+    @Override public int floatNr() { return 2 * FS.length(); }
+    @Override public int doubleMr() { return MR; }
+    @Override public int doubleNr() { return 2 * DS.length(); }
+
+    @Override
+    public void floatTile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
+            float[] c, int cOff, int cRs, int cCs, int mr, int nr, float[] tile) {
+        final int l = FS.length();
+        FloatVector z = FloatVector.zero(FS);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
+        FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
+        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++) {
+            int a = apOff + p * MR, b = bpOff + p * 2 * l;
+            FloatVector b0 = FloatVector.fromArray(FS, bp, b), b1 = FloatVector.fromArray(FS, bp, b + l);
+            FloatVector x;
+            x = FloatVector.broadcast(FS, ap[a]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(FS, ap[a + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(FS, ap[a + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(FS, ap[a + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(FS, ap[a + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(FS, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(FS, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(FS, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        if (mr == MR && nr == 2 * l && cCs == 1) {
+            put(c00, alpha, beta, c, cOff); put(c01, alpha, beta, c, cOff + l);
+            put(c10, alpha, beta, c, cOff + cRs); put(c11, alpha, beta, c, cOff + cRs + l);
+            put(c20, alpha, beta, c, cOff + 2 * cRs); put(c21, alpha, beta, c, cOff + 2 * cRs + l);
+            put(c30, alpha, beta, c, cOff + 3 * cRs); put(c31, alpha, beta, c, cOff + 3 * cRs + l);
+            put(c40, alpha, beta, c, cOff + 4 * cRs); put(c41, alpha, beta, c, cOff + 4 * cRs + l);
+            put(c50, alpha, beta, c, cOff + 5 * cRs); put(c51, alpha, beta, c, cOff + 5 * cRs + l);
+            put(c60, alpha, beta, c, cOff + 6 * cRs); put(c61, alpha, beta, c, cOff + 6 * cRs + l);
+            put(c70, alpha, beta, c, cOff + 7 * cRs); put(c71, alpha, beta, c, cOff + 7 * cRs + l);
+        } else {
+            int ld = 2 * l;
+            c00.intoArray(tile, 0); c01.intoArray(tile, l);
+            c10.intoArray(tile, ld); c11.intoArray(tile, ld + l);
+            c20.intoArray(tile, 2 * ld); c21.intoArray(tile, 2 * ld + l);
+            c30.intoArray(tile, 3 * ld); c31.intoArray(tile, 3 * ld + l);
+            c40.intoArray(tile, 4 * ld); c41.intoArray(tile, 4 * ld + l);
+            c50.intoArray(tile, 5 * ld); c51.intoArray(tile, 5 * ld + l);
+            c60.intoArray(tile, 6 * ld); c61.intoArray(tile, 6 * ld + l);
+            c70.intoArray(tile, 7 * ld); c71.intoArray(tile, 7 * ld + l);
+            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
+        }
+    }
+
+    /** {@code c[i..] = alpha·acc + beta·c[i..]}, not reading c when beta is 0. */
+    private static void put(FloatVector acc, float alpha, float beta, float[] c, int i) {
+        FloatVector r = acc.mul(alpha);
+        if (beta != 0f) r = FloatVector.fromArray(FS, c, i).fma(FloatVector.broadcast(FS, beta), r);
+        r.intoArray(c, i);
+    }
+
+    @Override
+    public void doubleTile(int kc, double[] ap, int apOff, double[] bp, int bpOff, double alpha, double beta,
+            double[] c, int cOff, int cRs, int cCs, int mr, int nr, double[] tile) {
+        final int l = DS.length();
+        DoubleVector z = DoubleVector.zero(DS);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z;
+        DoubleVector c20 = z, c21 = z, c30 = z, c31 = z;
+        DoubleVector c40 = z, c41 = z, c50 = z, c51 = z;
+        DoubleVector c60 = z, c61 = z, c70 = z, c71 = z;
+        for (int p = 0; p < kc; p++) {
+            int a = apOff + p * MR, b = bpOff + p * 2 * l;
+            DoubleVector b0 = DoubleVector.fromArray(DS, bp, b), b1 = DoubleVector.fromArray(DS, bp, b + l);
+            DoubleVector x;
+            x = DoubleVector.broadcast(DS, ap[a]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(DS, ap[a + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(DS, ap[a + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(DS, ap[a + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(DS, ap[a + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(DS, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = DoubleVector.broadcast(DS, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = DoubleVector.broadcast(DS, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        if (mr == MR && nr == 2 * l && cCs == 1) {
+            put(c00, alpha, beta, c, cOff); put(c01, alpha, beta, c, cOff + l);
+            put(c10, alpha, beta, c, cOff + cRs); put(c11, alpha, beta, c, cOff + cRs + l);
+            put(c20, alpha, beta, c, cOff + 2 * cRs); put(c21, alpha, beta, c, cOff + 2 * cRs + l);
+            put(c30, alpha, beta, c, cOff + 3 * cRs); put(c31, alpha, beta, c, cOff + 3 * cRs + l);
+            put(c40, alpha, beta, c, cOff + 4 * cRs); put(c41, alpha, beta, c, cOff + 4 * cRs + l);
+            put(c50, alpha, beta, c, cOff + 5 * cRs); put(c51, alpha, beta, c, cOff + 5 * cRs + l);
+            put(c60, alpha, beta, c, cOff + 6 * cRs); put(c61, alpha, beta, c, cOff + 6 * cRs + l);
+            put(c70, alpha, beta, c, cOff + 7 * cRs); put(c71, alpha, beta, c, cOff + 7 * cRs + l);
+        } else {
+            int ld = 2 * l;
+            c00.intoArray(tile, 0); c01.intoArray(tile, l);
+            c10.intoArray(tile, ld); c11.intoArray(tile, ld + l);
+            c20.intoArray(tile, 2 * ld); c21.intoArray(tile, 2 * ld + l);
+            c30.intoArray(tile, 3 * ld); c31.intoArray(tile, 3 * ld + l);
+            c40.intoArray(tile, 4 * ld); c41.intoArray(tile, 4 * ld + l);
+            c50.intoArray(tile, 5 * ld); c51.intoArray(tile, 5 * ld + l);
+            c60.intoArray(tile, 6 * ld); c61.intoArray(tile, 6 * ld + l);
+            c70.intoArray(tile, 7 * ld); c71.intoArray(tile, 7 * ld + l);
+            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
+        }
+    }
+
+    /** {@code c[i..] = alpha·acc + beta·c[i..]}, not reading c when beta is 0. */
+    private static void put(DoubleVector acc, double alpha, double beta, double[] c, int i) {
+        DoubleVector r = acc.mul(alpha);
+        if (beta != 0d) r = DoubleVector.fromArray(DS, c, i).fma(DoubleVector.broadcast(DS, beta), r);
+        r.intoArray(c, i);
+    }
+
+    @Override
+    public float floatDot(int n, float[] x, int xOff, float[] y, int yOff) {
+        final int l = FS.length();
+        FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + 4 * l <= n; i += 4 * l) {
+            s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
+            s1 = FloatVector.fromArray(FS, x, xOff + i + l).fma(FloatVector.fromArray(FS, y, yOff + i + l), s1);
+            s2 = FloatVector.fromArray(FS, x, xOff + i + 2 * l).fma(FloatVector.fromArray(FS, y, yOff + i + 2 * l), s2);
+            s3 = FloatVector.fromArray(FS, x, xOff + i + 3 * l).fma(FloatVector.fromArray(FS, y, yOff + i + 3 * l), s3);
+        }
+        for (; i + l <= n; i += l) {
+            s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override
+    public void floatAxpy(int n, float s, float[] x, int xOff, float[] y, int yOff) {
+        final int l = FS.length();
+        FloatVector sv = FloatVector.broadcast(FS, s);
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            FloatVector.fromArray(FS, x, xOff + i).fma(sv, FloatVector.fromArray(FS, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
+    }
+
+    @Override
+    public double doubleDot(int n, double[] x, int xOff, double[] y, int yOff) {
+        final int l = DS.length();
+        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + 4 * l <= n; i += 4 * l) {
+            s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
+            s1 = DoubleVector.fromArray(DS, x, xOff + i + l).fma(DoubleVector.fromArray(DS, y, yOff + i + l), s1);
+            s2 = DoubleVector.fromArray(DS, x, xOff + i + 2 * l).fma(DoubleVector.fromArray(DS, y, yOff + i + 2 * l), s2);
+            s3 = DoubleVector.fromArray(DS, x, xOff + i + 3 * l).fma(DoubleVector.fromArray(DS, y, yOff + i + 3 * l), s3);
+        }
+        for (; i + l <= n; i += l) {
+            s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
+        }
+        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
+        return s;
+    }
+
+    @Override
+    public void doubleAxpy(int n, double s, double[] x, int xOff, double[] y, int yOff) {
+        final int l = DS.length();
+        DoubleVector sv = DoubleVector.broadcast(DS, s);
+        int i = 0;
+        for (; i + l <= n; i += l) {
+            DoubleVector.fromArray(DS, x, xOff + i).fma(sv, DoubleVector.fromArray(DS, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
+    }
+}

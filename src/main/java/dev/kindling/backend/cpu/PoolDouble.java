@@ -1,0 +1,184 @@
+package dev.kindling.backend.cpu;
+
+import java.util.Arrays;
+
+/**
+ * The double pooling loops behind {@link Pool}: the twin of {@link PoolFloat} for double, kept
+ * line for line in step with it.
+ */
+final class PoolDouble {
+    private PoolDouble() {}
+
+    static void maxPool(Pool.Geometry g, double[] in, int inOff, double[] out, int outOff, long[] idx, int idxOff) {
+        int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
+        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * g.kW()), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int src = inOff + p * ip, dst = outOff + p * op, id = idxOff + p * op;
+                for (int oh = 0; oh < oH; oh++) {
+                    int ih0 = oh * sH - g.padH(), ih1 = Math.min(ih0 + (g.kH() - 1) * dH + 1, h);
+                    while (ih0 < 0) ih0 += dH;
+                    for (int ow = 0; ow < oW; ow++) {
+                        int iw0 = ow * sW - g.padW(), iw1 = Math.min(iw0 + (g.kW() - 1) * dW + 1, w);
+                        while (iw0 < 0) iw0 += dW;
+                        int maxIndex = ih0 * w + iw0;
+                        double maxVal = Double.NEGATIVE_INFINITY;
+                        for (int ih = ih0; ih < ih1; ih += dH) {
+                            for (int iw = iw0; iw < iw1; iw += dW) {
+                                double v = in[src + ih * w + iw];
+                                if (v > maxVal || v != v) {
+                                    maxVal = v;
+                                    maxIndex = ih * w + iw;
+                                }
+                            }
+                        }
+                        out[dst + oh * oW + ow] = maxVal;
+                        idx[id + oh * oW + ow] = maxIndex;
+                    }
+                }
+            }
+        });
+    }
+
+    static void maxBackward(Pool.Geometry g, double[] gOut, int goOff, long[] idx, int idxOff,
+                            double[] gIn, int giOff) {
+        int ip = g.inPlane(), op = g.outPlane();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) ip + op), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int dst = giOff + p * ip, src = goOff + p * op, id = idxOff + p * op;
+                Arrays.fill(gIn, dst, dst + ip, 0d);
+                for (int j = 0; j < op; j++) {
+                    long k = idx[id + j];
+                    if (k < 0 || k >= ip) {
+                        throw new IllegalArgumentException("max_pool2d_backward: found an invalid max index " + k
+                                + " for an input plane of " + g.h() + "x" + g.w());
+                    }
+                    gIn[dst + (int) k] += gOut[src + j];
+                }
+            }
+        });
+    }
+
+    static void avgPool(Pool.Geometry g, double[] in, int inOff, double[] out, int outOff,
+                        boolean countIncludePad, int divisorOverride) {
+        int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * g.kW()), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int src = inOff + p * ip, dst = outOff + p * op;
+                for (int oh = 0; oh < oH; oh++) {
+                    int ih0 = oh * g.strideH() - g.padH(), ih1 = Math.min(ih0 + g.kH(), h + g.padH());
+                    for (int ow = 0; ow < oW; ow++) {
+                        int iw0 = ow * g.strideW() - g.padW(), iw1 = Math.min(iw0 + g.kW(), w + g.padW());
+                        int poolSize = (ih1 - ih0) * (iw1 - iw0);
+                        int y0 = Math.max(ih0, 0), x0 = Math.max(iw0, 0), y1 = Math.min(ih1, h), x1 = Math.min(iw1, w);
+                        if (y0 >= y1 || x0 >= x1) {
+                            out[dst + oh * oW + ow] = 0d;
+                            continue;
+                        }
+                        double sum = 0;
+                        for (int ih = y0; ih < y1; ih++) {
+                            for (int iw = x0; iw < x1; iw++) sum += in[src + ih * w + iw];
+                        }
+                        int divisor = divisorOverride != 0 ? divisorOverride
+                                : countIncludePad ? poolSize : (y1 - y0) * (x1 - x0);
+                        out[dst + oh * oW + ow] = sum / divisor;
+                    }
+                }
+            }
+        });
+    }
+
+    static void avgBackward(Pool.Geometry g, double[] gOut, int goOff, double[] gIn, int giOff,
+                            boolean countIncludePad, int divisorOverride) {
+        int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * g.kW() + ip), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int dst = giOff + p * ip, src = goOff + p * op;
+                Arrays.fill(gIn, dst, dst + ip, 0d);
+                for (int oh = 0; oh < oH; oh++) {
+                    int ih0 = oh * g.strideH() - g.padH(), ih1 = Math.min(ih0 + g.kH(), h + g.padH());
+                    for (int ow = 0; ow < oW; ow++) {
+                        int iw0 = ow * g.strideW() - g.padW(), iw1 = Math.min(iw0 + g.kW(), w + g.padW());
+                        int poolSize = (ih1 - ih0) * (iw1 - iw0);
+                        int y0 = Math.max(ih0, 0), x0 = Math.max(iw0, 0), y1 = Math.min(ih1, h), x1 = Math.min(iw1, w);
+                        if (y0 >= y1 || x0 >= x1) continue;
+                        int divisor = divisorOverride != 0 ? divisorOverride
+                                : countIncludePad ? poolSize : (y1 - y0) * (x1 - x0);
+                        double delta = gOut[src + oh * oW + ow] / divisor;
+                        for (int ih = y0; ih < y1; ih++) {
+                            for (int iw = x0; iw < x1; iw++) gIn[dst + ih * w + iw] += delta;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void adaptiveAvg(Pool.Geometry g, double[] in, int inOff, double[] out, int outOff) {
+        int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) ip + op), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int src = inOff + p * ip, dst = outOff + p * op;
+                for (int oh = 0; oh < oH; oh++) {
+                    int ih0 = Pool.adaptiveStart(oh, oH, h), ih1 = Pool.adaptiveEnd(oh, oH, h);
+                    for (int ow = 0; ow < oW; ow++) {
+                        int iw0 = Pool.adaptiveStart(ow, oW, w), iw1 = Pool.adaptiveEnd(ow, oW, w);
+                        double sum = 0;
+                        for (int ih = ih0; ih < ih1; ih++) {
+                            for (int iw = iw0; iw < iw1; iw++) sum += in[src + ih * w + iw];
+                        }
+                        out[dst + oh * oW + ow] = sum / ((ih1 - ih0) * (iw1 - iw0));
+                    }
+                }
+            }
+        });
+    }
+
+    static void adaptiveAvgBackward(Pool.Geometry g, double[] gOut, int goOff, double[] gIn, int giOff) {
+        int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) ip + op), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int dst = giOff + p * ip, src = goOff + p * op;
+                Arrays.fill(gIn, dst, dst + ip, 0d);
+                for (int oh = 0; oh < oH; oh++) {
+                    int ih0 = Pool.adaptiveStart(oh, oH, h), ih1 = Pool.adaptiveEnd(oh, oH, h);
+                    for (int ow = 0; ow < oW; ow++) {
+                        int iw0 = Pool.adaptiveStart(ow, oW, w), iw1 = Pool.adaptiveEnd(ow, oW, w);
+                        double delta = gOut[src + oh * oW + ow] / ((ih1 - ih0) * (iw1 - iw0));
+                        for (int ih = ih0; ih < ih1; ih++) {
+                            for (int iw = iw0; iw < iw1; iw++) gIn[dst + ih * w + iw] += delta;
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    static void adaptiveMax(Pool.Geometry g, double[] in, int inOff, double[] out, int outOff, long[] idx, int idxOff) {
+        int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
+        Parallel.parallelFor(g.planes(), Conv.grain((long) ip + op), (s, e) -> {
+            for (int p = s; p < e; p++) {
+                int src = inOff + p * ip, dst = outOff + p * op, id = idxOff + p * op;
+                for (int oh = 0; oh < oH; oh++) {
+                    int ih0 = Pool.adaptiveStart(oh, oH, h), ih1 = Pool.adaptiveEnd(oh, oH, h);
+                    for (int ow = 0; ow < oW; ow++) {
+                        int iw0 = Pool.adaptiveStart(ow, oW, w), iw1 = Pool.adaptiveEnd(ow, oW, w);
+                        int maxIndex = ih0 * w + iw0;
+                        double maxVal = Double.NEGATIVE_INFINITY;
+                        for (int ih = ih0; ih < ih1; ih++) {
+                            for (int iw = iw0; iw < iw1; iw++) {
+                                double v = in[src + ih * w + iw];
+                                if (v > maxVal || v != v) {
+                                    maxVal = v;
+                                    maxIndex = ih * w + iw;
+                                }
+                            }
+                        }
+                        out[dst + oh * oW + ow] = maxVal;
+                        idx[id + oh * oW + ow] = maxIndex;
+                    }
+                }
+            }
+        });
+    }
+}
