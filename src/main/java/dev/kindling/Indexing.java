@@ -105,7 +105,7 @@ final class Indexing {
             }
         }
         if (src != null && Graph.isRecording(x, src)) {
-            Graph.record(add ? Derivatives.SCATTER_ADD : Derivatives.SCATTER, out, x, src, d, idx);
+            Graph.record2(add ? Derivatives.SCATTER_ADD : Derivatives.SCATTER, out, x, src, d, idx);
         } else if (src == null && Graph.isRecording(x)) {
             Graph.record(Derivatives.SCATTER_VALUE, out, x, d, idx);
         }
@@ -128,7 +128,7 @@ final class Indexing {
         }
         Tensor s = source.dtype() == x.dtype() ? source : source.to(x.dtype());
         if (idx.numel() > 0) x.storage.backend().indexAdd(out.strided(), d, idx.strided(), s.strided(), alpha);
-        if (Graph.isRecording(x, source)) Graph.record(Derivatives.INDEX_ADD, out, x, source, d, idx, alpha);
+        if (Graph.isRecording(x, source)) Graph.record2(Derivatives.INDEX_ADD, out, x, source, d, idx, alpha);
         return out;
     }
 
@@ -270,7 +270,7 @@ final class Indexing {
             Tensor flat = x.contiguous().view(-1);
             x.storage.backend().gather(flat.strided(), 0, idx.reshape(-1).strided(), out.view(-1).strided());
         }
-        if (Graph.isRecording(x)) Graph.record(Derivatives.TAKE, out, x, (Object) idx);
+        if (Graph.isRecording(x)) Graph.record(Derivatives.TAKE, out, x, idx);
         return out;
     }
 
@@ -287,7 +287,7 @@ final class Indexing {
         }
         Tensor src = (source.dtype() == x.dtype() ? source : source.to(x.dtype())).contiguous().reshape(-1);
         if (idx.numel() > 0) x.storage.backend().put(out.strided(), idx.strided(), src.strided(), accumulate);
-        if (Graph.isRecording(x, source)) Graph.record(Derivatives.PUT, out, x, source, idx, accumulate);
+        if (Graph.isRecording(x, source)) Graph.record2(Derivatives.PUT, out, x, source, idx, accumulate);
         return out;
     }
 

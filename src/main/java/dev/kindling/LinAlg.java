@@ -54,7 +54,7 @@ final class LinAlg {
         }
         Tensor out = as2d(kernel(as3d(a), as3d(b)));
         out = new Tensor(out.storage, 0, out.shape, out.strides, new Version());
-        if (Graph.isRecording(a, b)) Graph.record(Derivatives.MM, out, a, b);
+        if (Graph.isRecording(a, b)) Graph.record2(Derivatives.MM, out, a, b);
         return out;
     }
 
@@ -71,7 +71,7 @@ final class LinAlg {
                     + a.shape[2] + "] but got: [" + b.shape[0] + ", " + b.shape[1] + "].");
         }
         Tensor out = kernel(a, b);
-        if (Graph.isRecording(a, b)) Graph.record(Derivatives.BMM, out, a, b);
+        if (Graph.isRecording(a, b)) Graph.record2(Derivatives.BMM, out, a, b);
         return out;
     }
 
@@ -88,7 +88,7 @@ final class LinAlg {
         Tensor col = new Tensor(v.storage, v.offset, new int[] {1, v.shape[0], 1}, new int[] {0, v.strides[0], 1}, v.version);
         Tensor r = kernel(as3d(m), col);
         Tensor out = new Tensor(r.storage, 0, new int[] {m.shape[0]}, new int[] {1}, new Version());
-        if (Graph.isRecording(m, v)) Graph.record(Derivatives.MV, out, m, v);
+        if (Graph.isRecording(m, v)) Graph.record2(Derivatives.MV, out, m, v);
         return out;
     }
 
@@ -109,7 +109,7 @@ final class LinAlg {
         Tensor col = new Tensor(b.storage, b.offset, new int[] {1, b.shape[0], 1}, new int[] {0, b.strides[0], 1}, b.version);
         Tensor r = kernel(row, col);
         Tensor out = new Tensor(r.storage, 0, new int[0], new int[0], new Version());
-        if (Graph.isRecording(a, b)) Graph.record(Derivatives.DOT, out, a, b);
+        if (Graph.isRecording(a, b)) Graph.record2(Derivatives.DOT, out, a, b);
         return out;
     }
 

@@ -44,7 +44,15 @@ final class Ops {
      * Checks that tensors share a device, allowing 0-dim CPU tensors beside CUDA ones (as
      * PyTorch treats them as scalars). Returns the device of the result.
      */
-    static Device device(String op, Tensor... ts) {
+    /** The two-tensor case of {@link #device(Object, Tensor...)}, without an array. */
+    static Device device(Object op, Tensor a, Tensor b) {
+        Device da = a.device(), db = b.device();
+        if (da.equals(db)) return da;
+        return device(op, new Tensor[] {a, b});
+    }
+
+    /** {@code op} names the op in the error (an enum or a string; converted only on failure). */
+    static Device device(Object op, Tensor... ts) {
         Device dev = null;
         for (Tensor t : ts) {
             if (t == null) continue;
@@ -60,7 +68,7 @@ final class Ops {
                     }
                 }
                 throw new KindlingException("Expected all tensors to be on the same device, but found at least two devices, "
-                        + dev + " and " + t.device() + "! (when checking arguments for " + op + ")");
+                        + dev + " and " + t.device() + "! (when checking arguments for " + opName(op) + ")");
             }
         }
         return dev;
@@ -119,8 +127,8 @@ final class Ops {
     // binary
     // ---------------------------------------------------------------------------------------
 
-    private static String opName(BinaryOp op) {
-        return op.name().toLowerCase(java.util.Locale.ROOT);
+    private static String opName(Object op) {
+        return op instanceof Enum<?> e ? e.name().toLowerCase(java.util.Locale.ROOT) : String.valueOf(op);
     }
 
     /** The result dtype of {@code op} given the operands' common dtype, with PyTorch's refusals. */
@@ -173,7 +181,7 @@ final class Ops {
     }
 
     static Tensor binary(BinaryOp op, Tensor a, Tensor b, double alpha, Derivative d) {
-        Device dev = device(opName(op), a, b);
+        Device dev = device(op, a, b);
         DType common = Promotion.resultType(a, b);
         DType result = binaryResult(op, common, a.dtype(), b.dtype());
         checkAlpha(alpha, common);
@@ -188,7 +196,7 @@ final class Ops {
             if (!b.dtype().isFloatingPoint()) sb = b.to(common).to(dev).strided();
         }
         out.storage.backend().binary(op, sa, sb, out.strided(), alpha);
-        if (d != null && Graph.isRecording(a, b)) Graph.record(d, out, a, b, alpha);
+        if (d != null && Graph.isRecording(a, b)) Graph.record2(d, out, a, b, alpha);
         return out;
     }
 
@@ -218,12 +226,12 @@ final class Ops {
         Tensor out = empty(a.shape, result, a.device());
         Strided sa = op.isComparison() && common.isFloatingPoint() && !a.dtype().isFloatingPoint() ? a.to(common).strided() : a.strided();
         out.storage.backend().binary(op, sa, scalarOperand(s, common), out.strided(), alpha);
-        if (d != null && Graph.isRecording(a)) Graph.record(d, out, a, scalarTensor(s, common), alpha);
+        if (d != null && Graph.isRecording(a)) Graph.record2(d, out, a, scalarTensor(s, common), alpha);
         return out;
     }
 
     static Tensor binaryInplace(BinaryOp op, Tensor self, Tensor other, double alpha, Derivative d) {
-        device(opName(op) + "_", self, other);
+        device(op, self, other);
         DType common = Promotion.resultType(self, other);
         DType result = binaryResult(op, common, self.dtype(), other.dtype());
         checkCast(result, self.dtype());
@@ -290,7 +298,7 @@ final class Ops {
     // ---------------------------------------------------------------------------------------
 
     static Tensor ternary(TernaryOp op, Tensor a, Tensor b, Tensor c, DType result, double p) {
-        Device dev = device(op.name().toLowerCase(java.util.Locale.ROOT), a, b, c);
+        Device dev = device(op, a, b, c);
         int[] shape = Shapes.broadcast(a.shape, b.shape, c.shape);
         Tensor out = empty(shape, result, dev);
         out.storage.backend().ternary(op, operand(a, dev), operand(b, dev), operand(c, dev), out.strided(), p);
@@ -317,7 +325,7 @@ final class Ops {
             throw new KindlingException("masked_fill: the mask of shape " + Shapes.str(mask.shape)
                     + " cannot be broadcast to the tensor's shape " + Shapes.str(self.shape));
         }
-        if (Graph.isRecording(self)) Graph.record(Derivatives.MASKED_FILL, out, self, (Object) mask);
+        if (Graph.isRecording(self)) Graph.record(Derivatives.MASKED_FILL, out, self, mask);
         return out;
     }
 
@@ -328,7 +336,7 @@ final class Ops {
                     + value.dim() + " dimension(s).");
         }
         Tensor out = ternary(TernaryOp.WHERE, mask, value.to(self.dtype()), self, self.dtype(), 0);
-        if (Graph.isRecording(self, value)) Graph.record(Derivatives.MASKED_FILL_TENSOR, out, self, value, mask);
+        if (Graph.isRecording(self, value)) Graph.record2(Derivatives.MASKED_FILL_TENSOR, out, self, value, mask);
         return out;
     }
 
@@ -391,7 +399,7 @@ final class Ops {
         Tensor wt = weight != null ? weight : scalarTensor(Scalar.of(w), result);
         Tensor out = ternary(TernaryOp.LERP, start, end, wt, result, 0);
         if (weight == null) {
-            if (Graph.isRecording(start, end)) Graph.record(Derivatives.LERP, out, start, end, w);
+            if (Graph.isRecording(start, end)) Graph.record2(Derivatives.LERP, out, start, end, w);
         } else if (Graph.isRecording(start, end, weight)) {
             Graph.recordN(Derivatives.LERP_TENSOR, out, new Tensor[] {start, end, weight});
         }
@@ -462,7 +470,7 @@ final class Ops {
             checkInplaceAllowed(self);
             Tensor r = empty(self.shape, self.dtype(), self.device());
             copyAcross(src, r);
-            Graph.record(Derivatives.COPY, r, self, src, src.device());
+            Graph.record2(Derivatives.COPY, r, self, src, src.device());
             return commit(self, r);
         }
         checkInplaceAllowed(self);

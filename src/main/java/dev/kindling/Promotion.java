@@ -42,6 +42,12 @@ final class Promotion {
         };
     }
 
+    static DType resultType(Tensor a, Tensor b) {
+        DType ta = a.dtype(), tb = b.dtype();
+        if (ta == tb) return ta;
+        return resultType(new Tensor[] {a, b});
+    }
+
     static DType resultType(Tensor... ts) {
         DType dim = null, zero = null;
         for (Tensor t : ts) {

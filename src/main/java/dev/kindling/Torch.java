@@ -343,6 +343,54 @@ public final class Torch {
     }
 
     // ---------------------------------------------------------------------------------------
+    // convolution and pooling (NCHW; 3-D inputs are treated as one unbatched sample)
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * 2-D convolution: input [N, C, H, W], weight [O, C/groups, kH, kW], bias [O] or null; stride,
+     * padding and dilation are one int for both dims or a pair.
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return ConvOps.conv2d(input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** conv2d with stride 1, no padding, dilation 1, one group. */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias) {
+        return conv2d(input, weight, bias, new int[] {1}, new int[] {0}, new int[] {1}, 1);
+    }
+
+    /** Transposed 2-D convolution: weight [C_in, C_out/groups, kH, kW]. */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                         int[] outputPadding, int groups, int[] dilation) {
+        return ConvOps.convTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    /** Max pooling with the flat (h·W + w) index of each maximum in its input plane. */
+    public static ValuesIndices maxPool2dWithIndices(Tensor input, int[] kernelSize, int[] stride, int[] padding,
+                                                     int[] dilation, boolean ceilMode) {
+        return ConvOps.maxPool2d(input, kernelSize, stride, padding, dilation, ceilMode);
+    }
+
+    /** Max pooling; stride null or empty means the kernel size. */
+    public static Tensor maxPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return ConvOps.maxPool2d(input, kernelSize, stride, padding, dilation, ceilMode).values();
+    }
+
+    /** Average pooling; {@code divisorOverride} null means the window size. */
+    public static Tensor avgPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, boolean ceilMode,
+                                   boolean countIncludePad, Integer divisorOverride) {
+        return ConvOps.avgPool2d(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+    }
+
+    public static Tensor adaptiveAvgPool2d(Tensor input, int... outputSize) {
+        return ConvOps.adaptiveAvgPool2d(input, outputSize);
+    }
+
+    public static ValuesIndices adaptiveMaxPool2d(Tensor input, int... outputSize) {
+        return ConvOps.adaptiveMaxPool2d(input, outputSize);
+    }
+
+    // ---------------------------------------------------------------------------------------
     // functions of several tensors
     // ---------------------------------------------------------------------------------------
 

@@ -429,26 +429,26 @@ final class Views {
 
     static Tensor sliceScatter(Tensor self, Tensor src, int dim, int start, int end, int step) {
         Tensor out = scatterInto("slice_scatter", self, src, t -> t.slice(dim, start, end, step));
-        if (Graph.isRecording(self, src)) Graph.record(Derivatives.SLICE_SCATTER, out, self, src, dim, start, end, step);
+        if (Graph.isRecording(self, src)) Graph.record2(Derivatives.SLICE_SCATTER, out, self, src, dim, start, end, step);
         return out;
     }
 
     static Tensor selectScatter(Tensor self, Tensor src, int dim, int index) {
         Tensor out = scatterInto("select_scatter", self, src, t -> t.select(dim, index));
-        if (Graph.isRecording(self, src)) Graph.record(Derivatives.SELECT_SCATTER, out, self, src, dim, index);
+        if (Graph.isRecording(self, src)) Graph.record2(Derivatives.SELECT_SCATTER, out, self, src, dim, index);
         return out;
     }
 
     static Tensor diagonalScatter(Tensor self, Tensor src, int offset, int dim1, int dim2) {
         Tensor out = scatterInto("diagonal_scatter", self, src, t -> t.diagonal(offset, dim1, dim2));
-        if (Graph.isRecording(self, src)) Graph.record(Derivatives.DIAGONAL_SCATTER, out, self, src, offset, dim1, dim2);
+        if (Graph.isRecording(self, src)) Graph.record2(Derivatives.DIAGONAL_SCATTER, out, self, src, offset, dim1, dim2);
         return out;
     }
 
     static Tensor asStridedScatter(Tensor self, Tensor src, int[] size, int[] stride, int storageOffset) {
         Tensor out = scatterInto("as_strided_scatter", self, src, t -> t.asStrided(size, stride, storageOffset));
         if (Graph.isRecording(self, src)) {
-            Graph.record(Derivatives.AS_STRIDED_SCATTER, out, self, src, size.clone(), stride.clone(), storageOffset);
+            Graph.record2(Derivatives.AS_STRIDED_SCATTER, out, self, src, size.clone(), stride.clone(), storageOffset);
         }
         return out;
     }

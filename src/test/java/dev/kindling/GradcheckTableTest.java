@@ -179,6 +179,21 @@ class GradcheckTableTest {
         c.add(new Case("outer", in -> in[0].outer(in[1]), s(V, new int[] {3}), -2, 2, true));
         c.add(new Case("addmm", in -> in[0].addmm(in[1], in[2], 0.5, 2.0), s(new int[] {3}, M, new int[] {4, 3}), -2, 2, true));
         c.add(new Case("baddbmm", in -> in[0].baddbmm(in[1], in[2], 0.5, 2.0), s(new int[] {2, 3, 2}, T3, new int[] {2, 4, 2}), -2, 2, true));
+        // convolution and pooling
+        int[] one = {1}, two = {2}, zero = {0};
+        c.add(new Case("conv2d_groups_stride_pad", in -> Torch.conv2d(in[0], in[1], in[2], two, one, one, 2),
+                s(new int[] {2, 4, 5, 5}, new int[] {6, 2, 3, 3}, new int[] {6}), -1, 1, true));
+        c.add(new Case("conv2d_dilation", in -> Torch.conv2d(in[0], in[1], null, one, new int[] {2, 1}, two, 1),
+                s(new int[] {1, 2, 6, 5}, new int[] {3, 2, 2, 3}), -1, 1, true));
+        c.add(new Case("conv2d_unbatched", in -> Torch.conv2d(in[0], in[1], null), s(new int[] {2, 4, 4}, new int[] {3, 2, 2, 2}), -1, 1, false));
+        c.add(new Case("convTranspose2d", in -> Torch.convTranspose2d(in[0], in[1], in[2], two, one, one, 1, one),
+                s(new int[] {2, 4, 3, 3}, new int[] {4, 3, 3, 3}, new int[] {3}), -1, 1, true));
+        c.add(new Case("maxPool2d", in -> Torch.maxPool2d(in[0], new int[] {3}, two, one, one, true),
+                s(new int[] {2, 2, 6, 5}), -1, 1, true));
+        c.add(new Case("avgPool2d", in -> Torch.avgPool2d(in[0], new int[] {3}, two, one, true, false, null),
+                s(new int[] {2, 2, 6, 5}), -1, 1, true));
+        c.add(new Case("adaptiveAvgPool2d", in -> Torch.adaptiveAvgPool2d(in[0], 2, 3), s(new int[] {2, 2, 5, 7}), -1, 1, true));
+        c.add(new Case("adaptiveMaxPool2d", in -> Torch.adaptiveMaxPool2d(in[0], 2, 2).values(), s(new int[] {1, 2, 5, 4}), -1, 1, false));
         // type conversion keeps the graph
         c.add(new Case("clone_contiguous", in -> in[0].t().contiguous().clone().exp(), s(M), -2, 2, true));
         return c;

@@ -126,4 +126,28 @@ class LibtorchParityTest {
         compare(x.logsumexp(1, false), torch.logsumexp(lx, new long[] {1}, false), 1e-12, "logsumexp");
         compare(x.norm(), torch.norm(lx), 1e-12, "norm");
     }
+
+    @Test
+    void convolutionAndPoolingMatchLibtorch() {
+        Random r = new Random(10);
+        Tensor x = Tensor.from(Ref.randomValues(r, 2 * 4 * 9 * 8, -1, 1)).view(2, 4, 9, 8).to(DType.FLOAT32);
+        Tensor w = Tensor.from(Ref.randomValues(r, 6 * 2 * 3 * 2, -1, 1)).view(6, 2, 3, 2).to(DType.FLOAT32);
+        Tensor b = Tensor.from(Ref.randomValues(r, 6, -1, 1)).to(DType.FLOAT32);
+        org.bytedeco.pytorch.Tensor lx = Lt.of(x), lw = Lt.of(w), lb = Lt.of(b);
+        compare(Torch.conv2d(x, w, b, new int[] {2, 1}, new int[] {1, 2}, new int[] {1, 2}, 2),
+                torch.conv2d(lx, lw, new org.bytedeco.pytorch.TensorOptional(lb), new long[] {2, 1}, new long[] {1, 2}, new long[] {1, 2}, 2),
+                1e-5, "conv2d");
+        Tensor wt = Tensor.from(Ref.randomValues(r, 4 * 3 * 3 * 3, -1, 1)).view(4, 3, 3, 3).to(DType.FLOAT32);
+        compare(Torch.convTranspose2d(x, wt, null, new int[] {2}, new int[] {1}, new int[] {1}, 1, new int[] {1}),
+                torch.conv_transpose2d(lx, Lt.of(wt), new org.bytedeco.pytorch.TensorOptional(), new long[] {2, 2}, new long[] {1, 1},
+                        new long[] {1, 1}, 1, new long[] {1, 1}), 1e-5, "conv_transpose2d");
+        var mp = Torch.maxPool2dWithIndices(x, new int[] {3}, new int[] {2}, new int[] {1}, new int[] {1}, true);
+        var lmp = torch.max_pool2d_with_indices(lx, new long[] {3, 3}, new long[] {2, 2}, new long[] {1, 1}, new long[] {1, 1}, true);
+        compare(mp.values(), lmp.get0(), 0, "max_pool2d values");
+        compare(mp.indices(), lmp.get1(), 0, "max_pool2d indices");
+        compare(Torch.avgPool2d(x, new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 0}, false, false, null),
+                torch.avg_pool2d(lx, new long[] {3, 2}, new long[] {2, 1}, new long[] {1, 0}, false, false, new org.bytedeco.pytorch.LongOptional()),
+                1e-6, "avg_pool2d");
+        compare(Torch.adaptiveAvgPool2d(x, 4, 3), torch.adaptive_avg_pool2d(lx, new long[] {4, 3}), 1e-6, "adaptive_avg_pool2d");
+    }
 }

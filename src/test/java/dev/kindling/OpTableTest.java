@@ -178,6 +178,28 @@ class OpTableTest {
         return tests;
     }
 
+    @TestFactory
+    List<DynamicTest> broadcastOperandsWithZeroInnerStride() {
+        // both operands have stride 0 along the output's rows (e.g. a gradient expanded from a scalar)
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Binary b : BINARY) {
+            for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+                tests.add(dynamicTest(b.name() + " " + dt, () -> {
+                    double av = Ref.round(1.5, dt), bv = Ref.round(b.comparison() ? 1.5 : 0.75, dt);
+                    Tensor a = Torch.full(av, 1, 1).to(dt).expand(5, 1);
+                    Tensor c = Torch.full(bv, 5, 1).to(dt).select(1, 0).unsqueeze(1).expand(5, 1);
+                    Tensor y = b.op().apply(a, c);
+                    double e = b.ref().applyAsDouble(av, bv);
+                    double[] expected = {e, e, e, e, e};
+                    Ref.assertClose(expected, y, Ref.rtol(dt), Ref.atol(dt), b.name());
+                    Tensor ys = b.op().apply(Torch.full(av, 1).to(dt).expand(7), Torch.full(bv, 1).to(dt));
+                    Ref.assertClose(new double[] {e, e, e, e, e, e, e}, ys, Ref.rtol(dt), Ref.atol(dt), b.name() + " with a scalar");
+                }));
+            }
+        }
+        return tests;
+    }
+
     /** out[i] = f(a[broadcast index], b[broadcast index]) computed by explicit index arithmetic. */
     static double[] expectedBinary(DoubleBinaryOperator f, double[] a, int[] sa, double[] b, int[] sb, int[] shape) {
         int n = (int) Shapes.numel(shape);

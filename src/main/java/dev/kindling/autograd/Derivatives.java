@@ -1,9 +1,11 @@
 package dev.kindling.autograd;
 
+import dev.kindling.ConvOps;
 import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
+import dev.kindling.backend.Pool2dParams;
 
 import static dev.kindling.autograd.Derivative.IN0;
 import static dev.kindling.autograd.Derivative.IN1;
@@ -398,6 +400,26 @@ public final class Derivatives {
                 c.needs(2) ? scaled(c.input(1).transpose(1, 2).bmm(g), alpha) : null);
     });
 
+    // ---- convolution and pooling (args: stride, padding, dilation, groups / pooling geometry) ----
+
+    public static final Derivative CONV2D = of("ConvolutionBackward0", IN0 | IN1, (c, g) -> convolutionGrads(c, g, false));
+    public static final Derivative CONV_TRANSPOSE2D = of("ConvolutionBackward0", IN0 | IN1, (c, g) -> convolutionGrads(c, g, true));
+    public static final Derivative CONV2D_WEIGHT_GRAD = of("ConvolutionBackwardBackward0", IN0 | IN1, Derivatives::weightGradGrads);
+    public static final Derivative MAX_POOL2D = of("MaxPool2DWithIndicesBackward0", NONE, (c, g) ->
+            grads(ConvOps.maxPool2dBackward(g, c.tensorArg(0), (Pool2dParams) c.arg(1), c.dtype(0))));
+    public static final Derivative ADAPTIVE_MAX_POOL2D = of("AdaptiveMaxPool2DBackward0", NONE, (c, g) ->
+            grads(ConvOps.maxPool2dBackward(g, c.tensorArg(0), (Pool2dParams) c.arg(1), c.dtype(0))));
+    public static final Derivative MAX_POOL2D_BACKWARD = of("MaxPool2DWithIndicesBackwardBackward0", NONE, (c, g) -> {
+        Tensor idx = c.tensorArg(0);
+        return grads(g.flatten(2, 3).gather(2, idx.flatten(2, 3)).view(idx.shape()));
+    });
+    public static final Derivative AVG_POOL2D = of("AvgPool2DBackward0", NONE, (c, g) ->
+            grads(ConvOps.avgPool2dBackward(g, (Pool2dParams) c.arg(0))));
+    public static final Derivative ADAPTIVE_AVG_POOL2D = of("AdaptiveAvgPool2DBackward0", NONE, (c, g) ->
+            grads(ConvOps.avgPool2dBackward(g, (Pool2dParams) c.arg(0))));
+    public static final Derivative AVG_POOL2D_BACKWARD = of("AvgPool2DBackwardBackward0", NONE, (c, g) ->
+            grads(ConvOps.avgPoolSameGeometry(g, (Pool2dParams) c.arg(0))));
+
     // =====================================================================================
     // Helpers (formulas longer than a line, with their derivation)
     // =====================================================================================
@@ -562,6 +584,53 @@ public final class Derivatives {
         }
         Tensor scale = a.abs().pow(p - 2).mul(a).div(ru.pow(p - 1)).maskedFill(ru.eq(0.0), 0.0);
         return gu.mul(scale);
+    }
+
+    /**
+     * Gradients of y = conv2d(x, w) + b: dx is the transposed convolution of g with w (its output
+     * padding chosen to give back x's size), dw the correlation of x with g, db the sum of g over
+     * batch and space. For y = conv_transpose2d(x, w) + b the roles swap: dx = conv2d(g, w) and dw
+     * correlates g with x.
+     */
+    private static Tensor[] convolutionGrads(BackwardContext c, Tensor g, boolean transposed) {
+        int[] s = c.intsArg(0), p = c.intsArg(1), d = c.intsArg(2);
+        int groups = c.intArg(3);
+        Tensor x = c.input(0), w = c.input(1);
+        Tensor dx = null, dw = null, db = null;
+        if (c.needs(0)) {
+            if (transposed) {
+                dx = ConvOps.conv2d(g, w, null, s, p, d, groups);
+            } else {
+                int[] op = {
+                    ConvOps.outputPadding(x.size(-2), g.size(-2), w.size(2), s[0], p[0], d[0]),
+                    ConvOps.outputPadding(x.size(-1), g.size(-1), w.size(3), s[1], p[1], d[1])};
+                dx = ConvOps.convTranspose2d(g, w, null, s, p, op, groups, d);
+            }
+        }
+        if (c.needs(1)) dw = transposed ? ConvOps.conv2dWeightGrad(g, x, w.shape(), s, p, d, groups)
+                : ConvOps.conv2dWeightGrad(x, g, w.shape(), s, p, d, groups);
+        if (c.needs(2)) db = g.sum(new int[] {0, 2, 3}, false);
+        return grads(dx, dw, db);
+    }
+
+    /**
+     * Gradients of W = B(x, g), the weight gradient of a convolution, which is bilinear with
+     * ⟨B(x, g), V⟩ = ⟨conv2d(x, V), g⟩: so dx = conv_transpose2d(g, V) and dg = conv2d(x, V) for the
+     * incoming gradient V.
+     */
+    private static Tensor[] weightGradGrads(BackwardContext c, Tensor v) {
+        int[] s = c.intsArg(0), p = c.intsArg(1), d = c.intsArg(2);
+        int groups = c.intArg(3);
+        Tensor x = c.input(0), g = c.input(1);
+        Tensor dx = null, dg = null;
+        if (c.needs(0)) {
+            int[] op = {
+                ConvOps.outputPadding(x.size(-2), g.size(-2), v.size(2), s[0], p[0], d[0]),
+                ConvOps.outputPadding(x.size(-1), g.size(-1), v.size(3), s[1], p[1], d[1])};
+            dx = ConvOps.convTranspose2d(g, v, null, s, p, op, groups, d);
+        }
+        if (c.needs(1)) dg = ConvOps.conv2d(x, v, null, s, p, d, groups);
+        return grads(dx, dg);
     }
 
     /** The flat positions, in a tensor of shape {@code shape}, of the elements a view takes. */

@@ -32,8 +32,11 @@ public final class Graph {
         return doRecord(d, out, new Tensor[] {a}, args);
     }
 
-    /** Records a binary op: {@code out = op(a, b)}; b may be null (a scalar). Returns {@code out}. */
-    public static Tensor record(Derivative d, Tensor out, Tensor a, Tensor b, Object... args) {
+    /**
+     * Records a binary op: {@code out = op(a, b)}; b may be null (a scalar). Returns {@code out}.
+     * (Named apart from {@link #record} so that a tensor argument is never taken for an input.)
+     */
+    public static Tensor record2(Derivative d, Tensor out, Tensor a, Tensor b, Object... args) {
         if (!isRecording(a, b)) return out;
         return doRecord(d, out, new Tensor[] {a, b}, args);
     }

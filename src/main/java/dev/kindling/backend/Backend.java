@@ -80,6 +80,29 @@ public interface Backend {
     /** The row-major positions of the non-zero elements of x. */
     long[] nonzero(Strided x);
 
+    // ---- convolution and pooling (dense NCHW operands of one floating dtype) ----
+
+    /** out = conv2d(input, weight) + bias (bias may be null). */
+    void conv2d(Strided input, Strided weight, Strided bias, Strided out, Conv2dParams p);
+
+    /** The input gradient of conv2d (also conv_transpose2d's forward). */
+    void conv2dBackwardInput(Strided gradOut, Strided weight, Strided gradInput, Conv2dParams p);
+
+    /** The weight gradient of conv2d, summed over the batch. */
+    void conv2dBackwardWeight(Strided gradOut, Strided input, Strided gradWeight, Conv2dParams p);
+
+    /** Max pooling with int64 indices (position within each input plane); adaptive when p's window is 0. */
+    void maxPool2d(Strided input, Strided out, Strided indices, Pool2dParams p);
+
+    /** Scatters gradOut into a zeroed gradInput at the indices of a max pooling. */
+    void maxPool2dBackward(Strided gradOut, Strided indices, Strided gradInput, Pool2dParams p);
+
+    /** Average pooling; adaptive when p's window is 0. */
+    void avgPool2d(Strided input, Strided out, Pool2dParams p);
+
+    /** The input gradient of {@link #avgPool2d}. */
+    void avgPool2dBackward(Strided gradOut, Strided gradInput, Pool2dParams p);
+
     /** Sorts along dim into dense values and int64 indices. */
     void sort(Strided x, int dim, boolean descending, boolean stable, Strided values, Strided indices);
 

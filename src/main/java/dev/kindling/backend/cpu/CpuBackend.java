@@ -4,6 +4,8 @@ import dev.kindling.DType;
 import dev.kindling.Device;
 import dev.kindling.backend.Backend;
 import dev.kindling.backend.BinaryOp;
+import dev.kindling.backend.Conv2dParams;
+import dev.kindling.backend.Pool2dParams;
 import dev.kindling.backend.ReduceOp;
 import dev.kindling.backend.ScanOp;
 import dev.kindling.backend.Storage;
@@ -14,7 +16,7 @@ import dev.kindling.backend.UnaryOp;
 /**
  * The CPU backend: Java kernels on heap arrays, parallel over {@link Parallel}'s pool. A stateless
  * singleton; each kernel lives in a class of its own family ({@link CpuElementwise},
- * {@link CpuReduce}, {@link CpuAlongDim}, {@link CpuIndex}, {@link CpuMatmul}).
+ * {@link CpuReduce}, {@link CpuAlongDim}, {@link CpuIndex}, {@link CpuMatmul}, {@link CpuConv}).
  */
 public final class CpuBackend implements Backend {
     public static final CpuBackend INSTANCE = new CpuBackend();
@@ -79,6 +81,33 @@ public final class CpuBackend implements Backend {
 
     @Override
     public long[] nonzero(Strided x) { return CpuIndex.nonzero(x); }
+
+    @Override
+    public void conv2d(Strided input, Strided weight, Strided bias, Strided out, Conv2dParams p) { CpuConv.conv2d(input, weight, bias, out, p); }
+
+    @Override
+    public void conv2dBackwardInput(Strided gradOut, Strided weight, Strided gradInput, Conv2dParams p) {
+        CpuConv.backwardInput(gradOut, weight, gradInput, p);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(Strided gradOut, Strided input, Strided gradWeight, Conv2dParams p) {
+        CpuConv.backwardWeight(gradOut, input, gradWeight, p);
+    }
+
+    @Override
+    public void maxPool2d(Strided input, Strided out, Strided indices, Pool2dParams p) { CpuConv.maxPool(input, out, indices, p); }
+
+    @Override
+    public void maxPool2dBackward(Strided gradOut, Strided indices, Strided gradInput, Pool2dParams p) {
+        CpuConv.maxPoolBackward(gradOut, indices, gradInput, p);
+    }
+
+    @Override
+    public void avgPool2d(Strided input, Strided out, Pool2dParams p) { CpuConv.avgPool(input, out, p); }
+
+    @Override
+    public void avgPool2dBackward(Strided gradOut, Strided gradInput, Pool2dParams p) { CpuConv.avgPoolBackward(gradOut, gradInput, p); }
 
     @Override
     public void sort(Strided x, int dim, boolean descending, boolean stable, Strided values, Strided indices) {

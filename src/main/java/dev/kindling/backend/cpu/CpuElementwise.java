@@ -44,15 +44,15 @@ final class CpuElementwise {
         if (src.dtype == dst.dtype && !src.isScalar()) {
             Object from = ((CpuStorage) src.storage).array, to = ((CpuStorage) dst.storage).array;
             if (os == 1 && ss == 1) {
-                it.forEach(Iter.GRAIN * 4, () -> (o, n) -> System.arraycopy(from, o[1], to, o[0], n));
+                it.forEach(Iter.GRAIN * 4, len -> (o, n) -> System.arraycopy(from, o[1], to, o[0], n));
                 return;
             }
         }
         if (src.dtype.isFloatingPoint() || dst.dtype.isFloatingPoint()) {
             boolean longPath = !src.dtype.isFloatingPoint();
             if (longPath) {
-                it.forEach(() -> {
-                    long[] buf = new long[BLOCK];
+                it.forEach(len -> {
+                    long[] buf = new long[Math.min(BLOCK, len)];
                     return (o, n) -> {
                         for (int b = 0; b < n; b += BLOCK) {
                             int m = Math.min(BLOCK, n - b);
@@ -62,8 +62,8 @@ final class CpuElementwise {
                     };
                 });
             } else {
-                it.forEach(() -> {
-                    double[] buf = new double[BLOCK];
+                it.forEach(len -> {
+                    double[] buf = new double[Math.min(BLOCK, len)];
                     return (o, n) -> {
                         for (int b = 0; b < n; b += BLOCK) {
                             int m = Math.min(BLOCK, n - b);
@@ -74,8 +74,8 @@ final class CpuElementwise {
                 });
             }
         } else {
-            it.forEach(() -> {
-                long[] buf = new long[BLOCK];
+            it.forEach(len -> {
+                long[] buf = new long[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int b = 0; b < n; b += BLOCK) {
                         int m = Math.min(BLOCK, n - b);
@@ -88,19 +88,25 @@ final class CpuElementwise {
     }
 
     static void unary(UnaryOp op, Strided x, Strided out, double p1, double p2) {
+        int total = (int) out.numel();
+        if (total <= Iter.GRAIN && isF32(x) && isF32(out) && FloatKernels.supports(op) && out.isContiguous()
+                && flatStride(x, out) == 1) {
+            FloatKernels.INSTANCE.unary(op, floatArray(x), x.offset, floatArray(out), out.offset, total, (float) p1, (float) p2);
+            return;
+        }
         Strided xs = x.broadcastTo(out.shape);
         Iter it = new Iter(out.shape, out, xs);
         int os = it.innerStride(0), is = it.innerStride(1);
         if (isF32(x) && isF32(out) && os == 1 && is == 1 && !x.isScalar()) {
             float[] xa = floatArray(x), ya = floatArray(out);
-            if (FloatKernels.INSTANCE.unary(op, xa, 0, ya, 0, 0, (float) p1, (float) p2)) {
-                it.forEach(() -> (o, n) -> FloatKernels.INSTANCE.unary(op, xa, o[1], ya, o[0], n, (float) p1, (float) p2));
+            if (FloatKernels.supports(op)) {
+                it.forEach(len -> (o, n) -> FloatKernels.INSTANCE.unary(op, xa, o[1], ya, o[0], n, (float) p1, (float) p2));
                 return;
             }
         }
         if (floating(x)) {
-            it.forEach(() -> {
-                double[] a = new double[BLOCK], r = new double[BLOCK];
+            it.forEach(len -> {
+                double[] a = new double[Math.min(BLOCK, len)], r = new double[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int b = 0; b < n; b += BLOCK) {
                         int m = Math.min(BLOCK, n - b);
@@ -111,8 +117,8 @@ final class CpuElementwise {
                 };
             });
         } else {
-            it.forEach(() -> {
-                long[] a = new long[BLOCK], r = new long[BLOCK];
+            it.forEach(len -> {
+                long[] a = new long[Math.min(BLOCK, len)], r = new long[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int b = 0; b < n; b += BLOCK) {
                         int m = Math.min(BLOCK, n - b);
@@ -125,7 +131,26 @@ final class CpuElementwise {
         }
     }
 
+    /**
+     * The stride an operand has when the op is one flat run over a dense output: 1 when it is dense
+     * with the output's shape, 0 when it is a single value, -1 otherwise.
+     */
+    private static int flatStride(Strided x, Strided out) {
+        if (x.isScalar()) return 0;
+        if (x.storage != null && x.numel() == 1) return 0;
+        return java.util.Arrays.equals(x.shape, out.shape) && x.isContiguous() ? 1 : -1;
+    }
+
     static void binary(BinaryOp op, Strided a, Strided b, Strided out, double alpha) {
+        int total = (int) out.numel();
+        if (total <= Iter.GRAIN && isF32(a) && isF32(b) && isF32(out) && FloatKernels.supports(op) && out.isContiguous()) {
+            int ast = flatStride(a, out), bst = flatStride(b, out);
+            if (ast >= 0 && bst >= 0) { // the common small case: no iterator, no threads
+                FloatKernels.INSTANCE.binary(op, floatArray(a), a.isScalar() ? 0 : a.offset, ast, floatArray(b),
+                        b.isScalar() ? 0 : b.offset, bst, floatArray(out), out.offset, total, (float) alpha);
+                return;
+            }
+        }
         Strided as = a.broadcastTo(out.shape), bs = b.broadcastTo(out.shape);
         Iter it = new Iter(out.shape, out, as, bs);
         int os = it.innerStride(0), ast = it.innerStride(1), bst = it.innerStride(2);
@@ -133,14 +158,14 @@ final class CpuElementwise {
         if (isF32(a) && isF32(b) && isF32(out) && os == 1 && (ast | 1) == 1 && (bst | 1) == 1 && (ast | bst) != 0) {
             float[] aa = floatArray(a), ba = floatArray(b), oa = floatArray(out);
             float al = (float) alpha;
-            if (FloatKernels.INSTANCE.binary(op, aa, 0, 1, ba, 0, 1, oa, 0, 0, al)) {
-                it.forEach(() -> (o, n) -> FloatKernels.INSTANCE.binary(op, aa, o[1], ast, ba, o[2], bst, oa, o[0], n, al));
+            if (FloatKernels.supports(op)) {
+                it.forEach(len -> (o, n) -> FloatKernels.INSTANCE.binary(op, aa, o[1], ast, ba, o[2], bst, oa, o[0], n, al));
                 return;
             }
         }
         if (floating(a, b) || out.dtype.isFloatingPoint()) {
-            it.forEach(() -> {
-                double[] x = new double[BLOCK], y = new double[BLOCK], r = new double[BLOCK];
+            it.forEach(len -> {
+                double[] x = new double[Math.min(BLOCK, len)], y = new double[Math.min(BLOCK, len)], r = new double[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int k = 0; k < n; k += BLOCK) {
                         int m = Math.min(BLOCK, n - k);
@@ -153,8 +178,8 @@ final class CpuElementwise {
             });
         } else {
             long al = (long) alpha;
-            it.forEach(() -> {
-                long[] x = new long[BLOCK], y = new long[BLOCK], r = new long[BLOCK];
+            it.forEach(len -> {
+                long[] x = new long[Math.min(BLOCK, len)], y = new long[Math.min(BLOCK, len)], r = new long[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int k = 0; k < n; k += BLOCK) {
                         int m = Math.min(BLOCK, n - k);
@@ -175,8 +200,8 @@ final class CpuElementwise {
         // WHERE's condition is BOOL and decides nothing about the compute type
         boolean fl = out.dtype.isFloatingPoint() || (op == TernaryOp.WHERE ? floating(b, c) : floating(a, b, c));
         if (fl) {
-            it.forEach(() -> {
-                double[] x = new double[BLOCK], y = new double[BLOCK], z = new double[BLOCK], r = new double[BLOCK];
+            it.forEach(len -> {
+                double[] x = new double[Math.min(BLOCK, len)], y = new double[Math.min(BLOCK, len)], z = new double[Math.min(BLOCK, len)], r = new double[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int k = 0; k < n; k += BLOCK) {
                         int m = Math.min(BLOCK, n - k);
@@ -189,8 +214,8 @@ final class CpuElementwise {
                 };
             });
         } else {
-            it.forEach(() -> {
-                long[] x = new long[BLOCK], y = new long[BLOCK], z = new long[BLOCK], r = new long[BLOCK];
+            it.forEach(len -> {
+                long[] x = new long[Math.min(BLOCK, len)], y = new long[Math.min(BLOCK, len)], z = new long[Math.min(BLOCK, len)], r = new long[Math.min(BLOCK, len)];
                 return (o, n) -> {
                     for (int k = 0; k < n; k += BLOCK) {
                         int m = Math.min(BLOCK, n - k);

@@ -59,7 +59,7 @@ final class CpuIndex {
         long[] idx = longs(index);
         Iter it = new Iter(index.shape, selfView, index, otherView);
         int s0 = it.innerStride(0), s1 = it.innerStride(1), s2 = it.innerStride(2);
-        Iter.BodyFactory f = () -> (o, n) -> {
+        Iter.BodyFactory f = len -> (o, n) -> {
             for (int i = 0; i < n; i++) v.at(o[0] + i * s0, idx[o[1] + i * s1], o[2] + i * s2);
         };
         if (parallel) it.forEach(f);

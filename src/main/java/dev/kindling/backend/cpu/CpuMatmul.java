@@ -4,63 +4,57 @@ import dev.kindling.DType;
 import dev.kindling.backend.Strided;
 
 /**
- * Batched matrix products on the CPU: [B, M, K] × [B, K, N] → dense [B, M, N]. Floating dtypes
- * other than float32/float64 and integral dtypes compute in double / long and convert.
+ * Batched matrix products on the CPU: [B, M, K] × [B, K, N] → dense [B, M, N] through the packed
+ * {@link Gemm} kernels. float32, float64 and int64 run natively; the half types compute in float32
+ * and the other integer types in int64, then convert.
  */
 final class CpuMatmul {
     private CpuMatmul() {}
 
     static void matmul(Strided a, Strided b, Strided out) {
-        int batch = out.shape[0], m = out.shape[1], n = out.shape[2], k = a.shape[2];
-        int aB = a.strides[0], aR = a.strides[1], aC = a.strides[2];
-        int bB = b.strides[0], bR = b.strides[1], bC = b.strides[2];
-        int oB = out.strides[0], oR = out.strides[1], oC = out.strides[2];
-        if (a.dtype == DType.FLOAT32 && b.dtype == DType.FLOAT32 && out.dtype == DType.FLOAT32) {
-            float[] x = arr(a), y = arr(b), z = arr(out);
-            Parallel.parallelFor(batch * m, Math.max(1, 16_384 / Math.max(1, n * k)), (s, e) -> {
-                for (int r = s; r < e; r++) {
-                    int bi = r / m, i = r % m;
-                    int zo = out.offset + bi * oB + i * oR;
-                    for (int j = 0; j < n; j++) z[zo + j * oC] = 0f;
-                    for (int p = 0; p < k; p++) {
-                        float av = x[a.offset + bi * aB + i * aR + p * aC];
-                        int yo = b.offset + bi * bB + p * bR;
-                        for (int j = 0; j < n; j++) z[zo + j * oC] += av * y[yo + j * bC];
-                    }
-                }
-            });
+        DType dt = out.dtype;
+        if (dt == DType.FLOAT32 || dt == DType.FLOAT64 || dt == DType.INT64) {
+            gemm(a, b, out);
             return;
         }
-        boolean floating = out.dtype.isFloatingPoint();
-        Parallel.parallelFor(batch * m, Math.max(1, 16_384 / Math.max(1, n * k)), (s, e) -> {
-            double[] rowA = new double[k], colB = new double[k], res = new double[n];
-            long[] rowAL = new long[k], colBL = new long[k], resL = new long[n];
-            for (int r = s; r < e; r++) {
-                int bi = r / m, i = r % m;
-                if (floating) {
-                    Convert.load(a, a.offset + bi * aB + i * aR, aC, rowA, k);
-                    for (int j = 0; j < n; j++) {
-                        Convert.load(b, b.offset + bi * bB + j * bC, bR, colB, k);
-                        double acc = 0;
-                        for (int p = 0; p < k; p++) acc += rowA[p] * colB[p];
-                        res[j] = acc;
-                    }
-                    Convert.store(res, out, out.offset + bi * oB + i * oR, oC, n);
-                } else {
-                    Convert.load(a, a.offset + bi * aB + i * aR, aC, rowAL, k);
-                    for (int j = 0; j < n; j++) {
-                        Convert.load(b, b.offset + bi * bB + j * bC, bR, colBL, k);
-                        long acc = 0;
-                        for (int p = 0; p < k; p++) acc += rowAL[p] * colBL[p];
-                        resL[j] = acc;
-                    }
-                    Convert.store(resL, out, out.offset + bi * oB + i * oR, oC, n);
-                }
-            }
-        });
+        DType compute = dt.isFloatingPoint() ? DType.FLOAT32 : DType.INT64;
+        Strided ca = dense(a, compute), cb = dense(b, compute);
+        Strided co = new Strided(CpuStorage.allocate(compute, out.numel()), 0, out.shape, contiguous(out.shape));
+        gemm(ca, cb, co);
+        CpuElementwise.copy(co, out);
     }
 
-    private static float[] arr(Strided s) {
-        return (float[]) ((CpuStorage) s.storage).array;
+    private static int[] contiguous(int[] shape) {
+        int[] st = new int[shape.length];
+        int s = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            st[d] = s;
+            s *= shape[d];
+        }
+        return st;
+    }
+
+    private static Strided dense(Strided s, DType dt) {
+        Strided d = new Strided(CpuStorage.allocate(dt, s.numel()), 0, s.shape, contiguous(s.shape));
+        CpuElementwise.copy(s, d);
+        return d;
+    }
+
+    private static void gemm(Strided a, Strided b, Strided out) {
+        int batch = out.shape[0], m = out.shape[1], n = out.shape[2], k = a.shape[2];
+        Object aa = ((CpuStorage) a.storage).array, ba = ((CpuStorage) b.storage).array, ca = ((CpuStorage) out.storage).array;
+        int aB = a.shape[0] == 1 ? 0 : a.strides[0], bB = b.shape[0] == 1 ? 0 : b.strides[0];
+        switch (out.dtype) {
+            case FLOAT32 -> Gemm.sgemmBatched(batch, m, n, k, 1f, (float[]) aa, a.offset, a.strides[1], a.strides[2],
+                    (float[]) ba, b.offset, b.strides[1], b.strides[2], 0f, (float[]) ca, out.offset, out.strides[1], out.strides[2],
+                    aB, bB, out.strides[0]);
+            case FLOAT64 -> Gemm.dgemmBatched(batch, m, n, k, 1.0, (double[]) aa, a.offset, a.strides[1], a.strides[2],
+                    (double[]) ba, b.offset, b.strides[1], b.strides[2], 0.0, (double[]) ca, out.offset, out.strides[1], out.strides[2],
+                    aB, bB, out.strides[0]);
+            case INT64 -> Gemm.lgemmBatched(batch, m, n, k, 1L, (long[]) aa, a.offset, a.strides[1], a.strides[2],
+                    (long[]) ba, b.offset, b.strides[1], b.strides[2], 0L, (long[]) ca, out.offset, out.strides[1], out.strides[2],
+                    aB, bB, out.strides[0]);
+            default -> throw new IllegalStateException("gemm on " + out.dtype);
+        }
     }
 }

@@ -87,7 +87,14 @@ final class CpuReduce {
 
     private static final class DoubleAcc extends Acc {
         final double p;
-        final double[] buf = new double[BLOCK];
+        private double[] buf;
+
+        /** A scratch block of at least min(n, BLOCK) elements, allocated on first use. */
+        double[] buf(int n) {
+            int want = Math.min(Math.max(n, 1), BLOCK);
+            if (buf == null || buf.length < want) buf = new double[want];
+            return buf;
+        }
 
         DoubleAcc(ReduceOp op, double p) {
             super(op);
@@ -152,7 +159,13 @@ final class CpuReduce {
     }
 
     private static final class LongAcc extends Acc {
-        final long[] buf = new long[BLOCK];
+        private long[] buf;
+
+        long[] buf(int n) {
+            int want = Math.min(Math.max(n, 1), BLOCK);
+            if (buf == null || buf.length < want) buf = new long[want];
+            return buf;
+        }
 
         LongAcc(ReduceOp op) { super(op); }
 
@@ -241,20 +254,22 @@ final class CpuReduce {
             if (acc.op == ReduceOp.MIN) return FloatKernels.INSTANCE.extreme(a, off, n, false);
         }
         double v = acc.init();
+        double[] buf = acc.buf(n);
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            Convert.load(x, off + b, 1, acc.buf, m);
-            v = acc.feed(v, acc.buf, m);
+            Convert.load(x, off + b, 1, buf, m);
+            v = acc.feed(v, buf, m);
         }
         return v;
     }
 
     private static long runL(LongAcc acc, Strided x, int off, int n) {
         long v = acc.init();
+        long[] buf = acc.buf(n);
         for (int b = 0; b < n; b += BLOCK) {
             int m = Math.min(BLOCK, n - b);
-            Convert.load(x, off + b, 1, acc.buf, m);
-            v = acc.feed(v, acc.buf, m);
+            Convert.load(x, off + b, 1, buf, m);
+            v = acc.feed(v, buf, m);
         }
         return v;
     }
@@ -396,24 +411,26 @@ final class CpuReduce {
                 int oo = keptOffset(kept, k, kept.outStrides, out.offset);
                 if (acc instanceof DoubleAcc da) {
                     double v = da.init();
+                    double[] buf = da.buf(innerLen);
                     for (int r = 0; r < outerRuns; r++) {
                         int base = keptOffset(redOuter, r, redOuter.xStrides, xo);
                         for (int b = 0; b < innerLen; b += BLOCK) {
                             int m = Math.min(BLOCK, innerLen - b);
-                            Convert.load(x, base + b * innerStride, innerStride, da.buf, m);
-                            v = da.feed(v, da.buf, m);
+                            Convert.load(x, base + b * innerStride, innerStride, buf, m);
+                            v = da.feed(v, buf, m);
                         }
                     }
                     storeD(out, oo, da.finish(v));
                 } else {
                     LongAcc la = (LongAcc) acc;
                     long v = la.init();
+                    long[] buf = la.buf(innerLen);
                     for (int r = 0; r < outerRuns; r++) {
                         int base = keptOffset(redOuter, r, redOuter.xStrides, xo);
                         for (int b = 0; b < innerLen; b += BLOCK) {
                             int m = Math.min(BLOCK, innerLen - b);
-                            Convert.load(x, base + b * innerStride, innerStride, la.buf, m);
-                            v = la.feed(v, la.buf, m);
+                            Convert.load(x, base + b * innerStride, innerStride, buf, m);
+                            v = la.feed(v, buf, m);
                         }
                     }
                     storeL(out, oo, v);

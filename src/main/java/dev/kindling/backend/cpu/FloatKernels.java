@@ -8,18 +8,31 @@ import dev.kindling.backend.UnaryOp;
  * contiguous and whose inputs are contiguous or a single broadcast value (stride 0).
  *
  * <p>Two implementations: {@link ScalarFloatKernels} in plain Java, and {@code VectorFloatKernels}
- * on the Vector API, chosen once at start-up by {@link #INSTANCE}. Methods return false for an op
- * they do not specialise; the caller then takes the generic block path.
+ * on the Vector API, chosen once at start-up by {@link #INSTANCE}. Callers check
+ * {@link #supports} first and otherwise take the generic block path.
  */
 abstract class FloatKernels {
     static final FloatKernels INSTANCE =
             Simd.choose("dev.kindling.backend.cpu.VectorFloatKernels", FloatKernels.class, new ScalarFloatKernels());
 
-    /** {@code o[oo + i] = a[ao + i*as] op b[bo + i*bs]} with as, bs in {0, 1}. */
+    /** The binary ops with a float32 fast path. */
+    static boolean supports(BinaryOp op) {
+        return op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
+    }
+
+    /** The unary ops with a float32 fast path. */
+    static boolean supports(UnaryOp op) {
+        return switch (op) {
+            case NEG, ABS, RELU, SQUARE, SQRT, RECIPROCAL, EXP, LOG, TANH, SIGMOID -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code o[oo + i] = a[ao + i*as] op b[bo + i*bs]} with as, bs in {0, 1}, for a supported op. */
     abstract boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
                             float[] o, int oo, int n, float alpha);
 
-    /** {@code y[yo + i] = op(x[xo + i])}. */
+    /** {@code y[yo + i] = op(x[xo + i])}, for a supported op. */
     abstract boolean unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2);
 
     /** The sum of {@code x[off .. off+n)}, accumulated in blocks and combined in double. */

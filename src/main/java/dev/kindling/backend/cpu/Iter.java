@@ -22,9 +22,9 @@ final class Iter {
         void row(int[] offsets, int n);
     }
 
-    /** Creates the body one chunk of work uses. */
+    /** Creates the body one chunk of work uses, given the chunk's element count (to size buffers). */
     interface BodyFactory {
-        Body create();
+        Body create(int chunkElements);
     }
 
     final int nops;
@@ -55,8 +55,9 @@ final class Iter {
             for (int o = 0; o < nops; o++) st[o][k] = stride(ops[o], d);
             k++;
         }
-        if (k == 0) { // a single element
+        if (k == 0) { // a single element: one row of length 1, unit strides
             sz[0] = 1;
+            for (int o = 0; o < nops; o++) st[o][0] = ops[o].isScalar() ? 0 : 1;
             k = 1;
         }
         ndim = k;
@@ -85,12 +86,22 @@ final class Iter {
         if (numel == 0) return;
         if (numel > Integer.MAX_VALUE) throw new IllegalArgumentException("too many elements: " + numel);
         int total = (int) numel;
-        Parallel.parallelFor(total, grain, (s, e) -> runRange(s, e, factory.create()));
+        if (total <= grain) {
+            runRange(0, total, factory.create(total));
+            return;
+        }
+        Parallel.parallelFor(total, grain, (s, e) -> runRange(s, e, factory.create(e - s)));
     }
 
     void forEach(BodyFactory factory) { forEach(GRAIN, factory); }
 
     private void runRange(int start, int end, Body body) {
+        if (ndim == 1) { // one row: no index arithmetic
+            int[] offs = new int[nops];
+            for (int o = 0; o < nops; o++) offs[o] = base[o] + start * strides[o][0];
+            body.row(offs, end - start);
+            return;
+        }
         int inner = inner();
         int outer = ndim - 1;
         int[] idx = new int[Math.max(outer, 1)];

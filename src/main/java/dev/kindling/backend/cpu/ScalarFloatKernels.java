@@ -40,7 +40,16 @@ final class ScalarFloatKernels extends FloatKernels {
             }
             return true;
         }
-        return false;
+        // both operands broadcast: one value for the whole row
+        float v = switch (op) {
+            case ADD -> a[ao] + alpha * b[bo];
+            case SUB -> a[ao] - alpha * b[bo];
+            case MUL -> a[ao] * b[bo];
+            case DIV -> a[ao] / b[bo];
+            default -> throw new IllegalStateException(op + " has no float32 fast path");
+        };
+        java.util.Arrays.fill(o, oo, oo + n, v);
+        return true;
     }
 
     @Override

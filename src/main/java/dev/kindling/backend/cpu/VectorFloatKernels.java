@@ -18,8 +18,7 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n, float alpha) {
-        if (op != BinaryOp.ADD && op != BinaryOp.SUB && op != BinaryOp.MUL && op != BinaryOp.DIV) return false;
-        if (!((as == 1 || as == 0) && (bs == 1 || bs == 0)) || (as == 0 && bs == 0)) {
+        if (as == 0 && bs == 0) {
             return tail.binary(op, a, ao, as, b, bo, bs, o, oo, n, alpha);
         }
         int i = 0;
@@ -87,6 +86,7 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     double sum(float[] x, int off, int n) {
+        if (n < 4 * L) return tail.sum(x, off, n);
         final int block = 4096;
         double total = 0;
         int i = 0;
@@ -110,6 +110,7 @@ final class VectorFloatKernels extends FloatKernels {
 
     @Override
     float extreme(float[] x, int off, int n, boolean max) {
+        if (n < 4 * L) return tail.extreme(x, off, n, max);
         int i = 0;
         int bound = S.loopBound(n);
         float m = x[off];
