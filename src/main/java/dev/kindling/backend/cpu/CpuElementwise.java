@@ -154,8 +154,7 @@ final class CpuElementwise {
         Strided as = a.broadcastTo(out.shape), bs = b.broadcastTo(out.shape);
         Iter it = new Iter(out.shape, out, as, bs);
         int os = it.innerStride(0), ast = it.innerStride(1), bst = it.innerStride(2);
-        // the float kernels take unit or zero operand strides, but not both zero (that falls through)
-        if (isF32(a) && isF32(b) && isF32(out) && os == 1 && (ast | 1) == 1 && (bst | 1) == 1 && (ast | bst) != 0) {
+        if (isF32(a) && isF32(b) && isF32(out) && os == 1 && (ast | 1) == 1 && (bst | 1) == 1) {
             float[] aa = floatArray(a), ba = floatArray(b), oa = floatArray(out);
             float al = (float) alpha;
             if (FloatKernels.supports(op)) {
