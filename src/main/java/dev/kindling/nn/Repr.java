@@ -51,6 +51,9 @@ final class Repr {
         return sb.append(')').toString();
     }
 
+    /** One int as Python prints an int, several as a tuple (a setting given as {@code 2} or {@code (2, 3)}). */
+    static String intOrTuple(int[] values) { return values.length == 1 ? Integer.toString(values[0]) : tuple(values); }
+
     /** An optional float: {@code None} or its repr. */
     static String pyFloatOrNone(Double v) { return v == null ? "None" : pyFloat(v); }
 }

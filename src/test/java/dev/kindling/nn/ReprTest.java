@@ -44,6 +44,27 @@ class ReprTest {
     }
 
     @Test
+    void convolutionsAndPooling() {
+        assertEquals("Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)",
+                new Conv2d(3, 64, 7, 2, 3, 1, 1, false).toString());
+        assertEquals("Conv2d(16, 32, kernel_size=(3, 3), stride=(1, 1))", new Conv2d(16, 32, 3).toString());
+        assertEquals("Conv2d(4, 4, kernel_size=(3, 3), stride=(1, 1), padding=same, groups=2, padding_mode=reflect)",
+                new Conv2d(4, 4, new int[] {3, 3}, new int[] {1, 1}, "same", new int[] {1, 1}, 2, true, "reflect").toString());
+        assertEquals("Conv1d(4, 8, kernel_size=(5,), stride=(2,), padding=(1,), dilation=(2,))",
+                new Conv1d(4, 8, 5, 2, 1, 2, 1, true, "zeros").toString());
+        assertEquals("ConvTranspose2d(4, 2, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))",
+                new ConvTranspose2d(4, 2, 3, 2, 1, 1).toString());
+        assertEquals("MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)", new MaxPool2d(3, 2, 1).toString());
+        assertEquals("MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)", new MaxPool2d(2).toString());
+        assertEquals("MaxPool2d(kernel_size=(2, 3), stride=(1, 1), padding=0, dilation=1, ceil_mode=True)",
+                new MaxPool2d(new int[] {2, 3}, new int[] {1, 1}, new int[] {0}, new int[] {1}, true).toString());
+        assertEquals("AvgPool2d(kernel_size=2, stride=2, padding=0)", new AvgPool2d(2).toString());
+        assertEquals("AdaptiveAvgPool2d(output_size=(1, 1))", new AdaptiveAvgPool2d(1, 1).toString());
+        assertEquals("AdaptiveAvgPool2d(output_size=7)", new AdaptiveAvgPool2d(7).toString());
+        assertEquals("AdaptiveMaxPool2d(output_size=(2, 3))", new AdaptiveMaxPool2d(2, 3).toString());
+    }
+
+    @Test
     void activations() {
         assertEquals("ReLU()", new ReLU().toString());
         assertEquals("ReLU(inplace=True)", new ReLU(true).toString());

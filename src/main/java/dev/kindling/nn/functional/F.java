@@ -541,6 +541,208 @@ public final class F {
     }
 
     // =====================================================================================
+    // Padding, convolution and pooling
+    // =====================================================================================
+
+    /**
+     * Pads the trailing dims, as {@code F.pad}: {@code pad} holds (before, after) pairs starting
+     * from the last dim ({@code {left, right, top, bottom}} for the last two). {@code mode} is
+     * "constant" (filled with {@code value}; negative pads crop), "reflect" (mirrored without the
+     * edge), "replicate" (the edge repeated) or "circular" (wrapped around); as in PyTorch, the
+     * last three pad the last 1, 2 or 3 dims of an input with one or two more dims, and take no
+     * value.
+     */
+    public static Tensor pad(Tensor input, int[] pad, String mode, double value) {
+        if (pad.length % 2 != 0) throw new IllegalArgumentException("Padding length must be divisible by 2");
+        if (pad.length / 2 > input.dim()) throw new IllegalArgumentException("Padding length too large");
+        boolean constant = "constant".equals(mode);
+        if (!constant && !"reflect".equals(mode) && !"replicate".equals(mode) && !"circular".equals(mode)) {
+            throw new IllegalArgumentException("Unrecognised padding mode " + mode);
+        }
+        if (!constant) {
+            if (value != 0) throw new IllegalArgumentException("Padding mode \"" + mode + "\" doesn't take in value argument");
+            int d = input.dim(), k = pad.length;
+            if (!((k == 2 && (d == 2 || d == 3)) || (k == 4 && (d == 3 || d == 4)) || (k == 6 && (d == 4 || d == 5)))) {
+                throw new KindlingException("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+            }
+        }
+        Tensor out = input;
+        for (int i = 0; i < pad.length / 2; i++) {
+            int dim = input.dim() - 1 - i;
+            int before = pad[2 * i], after = pad[2 * i + 1];
+            if (before == 0 && after == 0) continue;
+            out = constant ? padConstant(out, dim, before, after, value) : padIndexed(out, dim, before, after, mode, input.shape());
+        }
+        return out;
+    }
+
+    /** {@link #pad(Tensor, int[], String, double)} with zeros. */
+    public static Tensor pad(Tensor input, int... pad) { return pad(input, pad, "constant", 0); }
+
+    private static Tensor padConstant(Tensor x, int dim, int before, int after, double value) {
+        int n = x.size(dim);
+        if (n + before + after < 0) {
+            throw new KindlingException("The input size " + n + ", plus negative padding " + before + " and " + after
+                    + " resulted in a negative output size, which is invalid. Check dimension " + dim + " of your input.");
+        }
+        Tensor core = x.narrow(dim, Math.max(0, -before), n - Math.max(0, -before) - Math.max(0, -after));
+        java.util.List<Tensor> parts = new java.util.ArrayList<>();
+        if (before > 0) parts.add(filled(x, dim, before, value));
+        parts.add(core);
+        if (after > 0) parts.add(filled(x, dim, after, value));
+        return parts.size() == 1 ? core : Torch.cat(parts, dim);
+    }
+
+    private static Tensor filled(Tensor like, int dim, int size, double value) {
+        int[] shape = like.shape();
+        shape[dim] = size;
+        return Torch.full(shape, value, like.dtype(), like.device());
+    }
+
+    private static Tensor padIndexed(Tensor x, int dim, int before, int after, String mode, int[] inputShape) {
+        int n = x.size(dim);
+        if (before < 0 || after < 0) throw new IllegalArgumentException(mode + " padding does not support negative pads, got (" + before + ", " + after + ")");
+        if ("reflect".equals(mode) && (before >= n || after >= n)) {
+            throw new KindlingException("Argument #4: Padding size should be less than the corresponding input dimension, but got: "
+                    + "padding (" + before + ", " + after + ") at dimension " + dim + " of input " + Arrays.toString(inputShape));
+        }
+        if ("circular".equals(mode) && (before > n || after > n)) {
+            throw new KindlingException("Padding value causes wrapping around more than once.");
+        }
+        long[] idx = new long[n + before + after];
+        for (int k = 0; k < idx.length; k++) {
+            int j = k - before;
+            idx[k] = switch (mode) {
+                case "reflect" -> j < 0 ? -j : j >= n ? 2 * (n - 1) - j : j;
+                case "replicate" -> Math.max(0, Math.min(n - 1, j));
+                default -> ((j % n) + n) % n;
+            };
+        }
+        return x.indexSelect(dim, Tensor.from(idx).to(x.device()));
+    }
+
+    private static int[] pair(String op, String name, int[] v) {
+        if (v.length == 1) return new int[] {v[0], v[0]};
+        if (v.length != 2) throw new IllegalArgumentException(op + ": expected " + name + " to be one int or a pair, got " + Arrays.toString(v));
+        return v.clone();
+    }
+
+    /**
+     * 2-D convolution (cross-correlation), as {@code F.conv2d}: input {@code [N, C, H, W]} (or
+     * unbatched {@code [C, H, W]}), weight {@code [O, C/groups, kH, kW]}, bias {@code [O]} or
+     * null; stride, padding and dilation are one int or a pair.
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return Torch.conv2d(input, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** conv2d with stride 1, no padding, dilation 1, one group. */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias) { return Torch.conv2d(input, weight, bias); }
+
+    /**
+     * conv2d with padding {@code "valid"} (none) or {@code "same"} (the output as large as the
+     * input; stride must be 1). An even total padding is split evenly; an odd one puts the extra
+     * row or column after, by padding a copy of the input, as PyTorch does.
+     */
+    public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, int[] stride, String padding, int[] dilation, int groups) {
+        if ("valid".equals(padding)) return conv2d(input, weight, bias, stride, new int[] {0}, dilation, groups);
+        if (!"same".equals(padding)) {
+            throw new IllegalArgumentException("Invalid padding string '" + padding + "', should be one of ['valid', 'same']");
+        }
+        int[] s = pair("conv2d", "stride", stride), d = pair("conv2d", "dilation", dilation);
+        if (s[0] != 1 || s[1] != 1) throw new IllegalArgumentException("padding='same' is not supported for strided convolutions");
+        int[] left = new int[2];
+        int[] extra = new int[4]; // F.pad order: last dim first
+        boolean symmetric = true;
+        for (int i = 0; i < 2; i++) {
+            int total = d[i] * (weight.size(2 + i) - 1);
+            left[i] = total / 2;
+            int delta = total - 2 * left[i];
+            if (delta > 0) {
+                symmetric = false;
+                extra[2 * (1 - i) + 1] = delta;
+            }
+        }
+        Tensor x = symmetric ? input : pad(input, extra);
+        return conv2d(x, weight, bias, s, left, d, groups);
+    }
+
+    /**
+     * 1-D convolution, as {@code F.conv1d}: input {@code [N, C, L]} (or {@code [C, L]}), weight
+     * {@code [O, C/groups, k]}; computed as a conv2d of height 1.
+     */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        checkConv1dInput(input, weight);
+        Tensor out = conv2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, new int[] {1, stride}, new int[] {0, padding},
+                new int[] {1, dilation}, groups);
+        return out.squeeze(-2);
+    }
+
+    /** conv1d with padding "valid" or "same" (stride 1). */
+    public static Tensor conv1d(Tensor input, Tensor weight, Tensor bias, int stride, String padding, int dilation, int groups) {
+        checkConv1dInput(input, weight);
+        Tensor out = conv2d(input.unsqueeze(-2), weight.unsqueeze(2), bias, new int[] {1, stride}, padding, new int[] {1, dilation}, groups);
+        return out.squeeze(-2);
+    }
+
+    private static void checkConv1dInput(Tensor input, Tensor weight) {
+        if (input.dim() != 2 && input.dim() != 3) {
+            throw new KindlingException("Expected 2D (unbatched) or 3D (batched) input to conv1d, but got input of size: "
+                    + Arrays.toString(input.shape()));
+        }
+        if (weight.dim() != 3) throw new KindlingException("weight should have 3 dimensions, got " + weight.dim());
+    }
+
+    /**
+     * Transposed 2-D convolution, as {@code F.conv_transpose2d}: weight {@code [C, O/groups, kH, kW]};
+     * {@code outputPadding} adds rows and columns on one side of the output.
+     */
+    public static Tensor convTranspose2d(Tensor input, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] outputPadding,
+                                         int groups, int[] dilation) {
+        return Torch.convTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation);
+    }
+
+    /**
+     * Max pooling, as {@code F.max_pool2d}; {@code stride} null or empty means the kernel size.
+     */
+    public static Tensor maxPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, int[] dilation, boolean ceilMode) {
+        return Torch.maxPool2d(input, kernelSize, stride, padding, dilation, ceilMode);
+    }
+
+    /** Max pooling with a window of {@code kernelSize} and the same stride. */
+    public static Tensor maxPool2d(Tensor input, int kernelSize) {
+        return maxPool2d(input, new int[] {kernelSize}, null, new int[] {0}, new int[] {1}, false);
+    }
+
+    /** Max pooling that also returns each maximum's flat index ({@code h·W + w}) in its input plane. */
+    public static dev.kindling.ValuesIndices maxPool2dWithIndices(Tensor input, int[] kernelSize, int[] stride, int[] padding,
+                                                                  int[] dilation, boolean ceilMode) {
+        return Torch.maxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode);
+    }
+
+    /**
+     * Average pooling, as {@code F.avg_pool2d}: {@code countIncludePad} counts padding zeros in the
+     * divisor; {@code divisorOverride} (or null) replaces the divisor.
+     */
+    public static Tensor avgPool2d(Tensor input, int[] kernelSize, int[] stride, int[] padding, boolean ceilMode,
+                                   boolean countIncludePad, Integer divisorOverride) {
+        return Torch.avgPool2d(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride);
+    }
+
+    /** Average pooling with a window of {@code kernelSize} and the same stride. */
+    public static Tensor avgPool2d(Tensor input, int kernelSize) {
+        return avgPool2d(input, new int[] {kernelSize}, null, new int[] {0}, false, true, null);
+    }
+
+    /** Average pooling to a fixed output size (one int or a pair), as {@code F.adaptive_avg_pool2d}. */
+    public static Tensor adaptiveAvgPool2d(Tensor input, int... outputSize) { return Torch.adaptiveAvgPool2d(input, outputSize); }
+
+    /** Max pooling to a fixed output size, with the indices of the maxima. */
+    public static dev.kindling.ValuesIndices adaptiveMaxPool2d(Tensor input, int... outputSize) {
+        return Torch.adaptiveMaxPool2d(input, outputSize);
+    }
+
+    // =====================================================================================
     // Losses
     // =====================================================================================
 

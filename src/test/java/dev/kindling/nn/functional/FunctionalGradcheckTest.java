@@ -66,6 +66,19 @@ class FunctionalGradcheckTest {
     }
 
     @Test
+    void convolutionsPaddingAndPooling() {
+        check("conv2d same (odd total padding)", in -> F.conv2d(in[0], in[1], in[2], new int[] {1}, "same", new int[] {1}, 1),
+                d(2, 2, 4, 3), d(3, 2, 2, 3), d(3));
+        check("conv1d", in -> F.conv1d(in[0], in[1], null, 2, 1, 1, 1), d(2, 2, 7), d(3, 2, 3));
+        for (String mode : List.of("constant", "reflect", "replicate", "circular")) {
+            check("pad " + mode, in -> F.pad(in[0], new int[] {1, 2, 2, 0}, mode, 0), d(1, 2, 3, 3));
+        }
+        check("max_pool2d", in -> F.maxPool2d(in[0], new int[] {2}, null, new int[] {0}, new int[] {1}, false), d(1, 2, 4, 4));
+        check("avg_pool2d", in -> F.avgPool2d(in[0], new int[] {3}, new int[] {2}, new int[] {1}, true, false, null), d(1, 2, 5, 5));
+        check("adaptive_avg_pool2d", in -> F.adaptiveAvgPool2d(in[0], 2, 3), d(1, 2, 5, 4));
+    }
+
+    @Test
     void embeddingWeightGradient() {
         Tensor idx = Tensor.from(new long[] {0, 2, 2, 3, 1});
         check("embedding", in -> F.embedding(idx, in[0]), d(4, 2));
