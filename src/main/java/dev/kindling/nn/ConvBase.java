@@ -2,7 +2,6 @@ package dev.kindling.nn;
 
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
-import dev.kindling.nn.init.Init;
 
 import java.util.Arrays;
 
@@ -93,17 +92,7 @@ public abstract class ConvBase extends Module {
     }
 
     /** Re-draws the weight and bias with PyTorch's default initialisation. */
-    public void resetParameters() {
-        Init.kaimingUniform_(weight(), Math.sqrt(5), "fan_in", "leaky_relu");
-        Tensor b = bias();
-        if (b != null) {
-            int fanIn = Init.calculateFanInAndFanOut(weight())[0];
-            if (fanIn != 0) {
-                double bound = 1 / Math.sqrt(fanIn);
-                Init.uniform_(b, -bound, bound);
-            }
-        }
-    }
+    public void resetParameters() { Linear.resetLinearLike(weight(), bias()); }
 
     public Tensor weight() { return param("weight"); }
 

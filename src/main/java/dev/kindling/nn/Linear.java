@@ -33,13 +33,20 @@ public class Linear extends Module {
     }
 
     /** Re-draws the weight and bias with PyTorch's default initialisation. */
-    public void resetParameters() {
-        Init.kaimingUniform_(weight(), Math.sqrt(5), "fan_in", "leaky_relu");
-        Tensor b = bias();
-        if (b != null) {
-            int fanIn = Init.calculateFanInAndFanOut(weight())[0];
-            double bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-            Init.uniform_(b, -bound, bound);
+    public void resetParameters() { resetLinearLike(weight(), bias()); }
+
+    /**
+     * PyTorch's default initialisation of linear and convolution layers:
+     * {@code kaiming_uniform_(weight, a=√5)}, then the bias (if any) U(-1/√fan_in, 1/√fan_in).
+     */
+    static void resetLinearLike(Tensor weight, Tensor bias) {
+        Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu");
+        if (bias != null) {
+            int fanIn = Init.calculateFanInAndFanOut(weight)[0];
+            if (fanIn != 0) {
+                double bound = 1 / Math.sqrt(fanIn);
+                Init.uniform_(bias, -bound, bound);
+            }
         }
     }
 

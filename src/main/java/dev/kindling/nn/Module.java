@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
@@ -67,16 +67,14 @@ import java.util.function.Consumer;
  * forward of BatchNorm updates its running statistics and is not safe to run concurrently.
  */
 public abstract class Module {
-    private static final AtomicLong NEXT_HOOK_ID = new AtomicLong();
-
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Set<String> nonPersistentBuffers = new HashSet<>();
     private final Map<String, Module> modules = new LinkedHashMap<>();
     private boolean training = true;
-    /** Hooks as immutable snapshots, replaced on change, so concurrent calls iterate safely. */
-    private volatile List<Hook<ForwardPreHook>> forwardPreHooks = List.of();
-    private volatile List<Hook<ForwardHook>> forwardHooks = List.of();
+    /** Copy-on-write lists: a call iterates a snapshot, so hooks may change while other threads call. */
+    private final List<Registered<ForwardPreHook>> forwardPreHooks = new CopyOnWriteArrayList<>();
+    private final List<Registered<ForwardHook>> forwardHooks = new CopyOnWriteArrayList<>();
 
     /** Subclasses register their parameters, buffers and submodules in their constructors. */
     protected Module() {}
@@ -532,6 +530,12 @@ public abstract class Module {
         if (moved.dtype() != t.dtype() || !moved.device().equals(t.device())) t.setData_(moved);
     }
 
+    /** {@code to(Device.CPU)}. */
+    public Module cpu() { return to(Device.CPU); }
+
+    /** {@code to(Device.cuda(0))}. */
+    public Module cuda() { return to(Device.cuda(0)); }
+
     /** Calls {@code fn} on every descendant (children first) and then on this module; returns this. */
     public Module apply(Consumer<Module> fn) {
         for (Module child : children()) child.apply(fn);
@@ -586,12 +590,12 @@ public abstract class Module {
      */
     public final Tensor call(Tensor... inputs) {
         Tensor[] in = inputs;
-        for (Hook<ForwardPreHook> h : forwardPreHooks) {
+        for (Registered<ForwardPreHook> h : forwardPreHooks) {
             Tensor[] r = h.fn.apply(this, in);
             if (r != null) in = r;
         }
         Tensor out = in.length == 1 ? forward(in[0]) : forward(in);
-        for (Hook<ForwardHook> h : forwardHooks) {
+        for (Registered<ForwardHook> h : forwardHooks) {
             Tensor r = h.fn.apply(this, in, out);
             if (r != null) out = r;
         }
@@ -610,37 +614,24 @@ public abstract class Module {
         Tensor apply(Module module, Tensor[] inputs, Tensor output);
     }
 
-    private record Hook<F>(long id, F fn) {}
+    /** One registration of a hook: identity-equal, so a hook registered twice is removed once per handle. */
+    private static final class Registered<F> {
+        final F fn;
+
+        Registered(F fn) { this.fn = fn; }
+    }
+
+    private static <F> RemovableHandle register(List<Registered<F>> hooks, F fn) {
+        Registered<F> r = new Registered<>(fn);
+        hooks.add(r);
+        return () -> hooks.remove(r);
+    }
 
     /** Registers a hook run before each {@link #call}; the handle removes it. */
-    public synchronized RemovableHandle registerForwardPreHook(ForwardPreHook hook) {
-        Hook<ForwardPreHook> h = new Hook<>(NEXT_HOOK_ID.incrementAndGet(), hook);
-        List<Hook<ForwardPreHook>> l = new ArrayList<>(forwardPreHooks);
-        l.add(h);
-        forwardPreHooks = List.copyOf(l);
-        return () -> {
-            synchronized (this) {
-                List<Hook<ForwardPreHook>> r = new ArrayList<>(forwardPreHooks);
-                r.removeIf(x -> x.id == h.id);
-                forwardPreHooks = List.copyOf(r);
-            }
-        };
-    }
+    public RemovableHandle registerForwardPreHook(ForwardPreHook hook) { return register(forwardPreHooks, hook); }
 
     /** Registers a hook run after each {@link #call}'s forward; the handle removes it. */
-    public synchronized RemovableHandle registerForwardHook(ForwardHook hook) {
-        Hook<ForwardHook> h = new Hook<>(NEXT_HOOK_ID.incrementAndGet(), hook);
-        List<Hook<ForwardHook>> l = new ArrayList<>(forwardHooks);
-        l.add(h);
-        forwardHooks = List.copyOf(l);
-        return () -> {
-            synchronized (this) {
-                List<Hook<ForwardHook>> r = new ArrayList<>(forwardHooks);
-                r.removeIf(x -> x.id == h.id);
-                forwardHooks = List.copyOf(r);
-            }
-        };
-    }
+    public RemovableHandle registerForwardHook(ForwardHook hook) { return register(forwardHooks, hook); }
 
     // =====================================================================================
     // Printing

@@ -16,16 +16,12 @@ import dev.kindling.ValuesIndices;
 import dev.kindling.nn.functional.F;
 import java.util.function.Function;
 import org.bytedeco.javacpp.LongPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Conv2dImpl;
 import org.bytedeco.pytorch.Conv2dOptions;
 import org.bytedeco.pytorch.DoubleOptional;
 import org.bytedeco.pytorch.LongOptional;
 import org.bytedeco.pytorch.T_TensorTensor_T;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,20 +34,9 @@ import org.junit.jupiter.api.Test;
  * {@code conv_transpose2d} (also used for conv2d's input gradient) returns wrong values for a
  * batch of 2 after a call with a batch of 1 on the test machines, while float64 is right.
  */
-class ConvPoolLibtorchTest {
-    private PointerScope scope;
-
-    @BeforeAll
-    static void load() { LibTorch.load(); }
-
-    @BeforeEach
-    void open() {
-        scope = new PointerScope();
-        Torch.manualSeed(31);
-    }
-
-    @AfterEach
-    void close() { scope.close(); }
+class ConvPoolLibtorchTest extends LibtorchTestBase {
+    @Override
+    long seed() { return 31; }
 
     private static long[] l(int... v) {
         long[] r = new long[v.length];

@@ -15,13 +15,9 @@ import dev.kindling.KindlingException;
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
 import dev.kindling.nn.functional.F;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.LinearImpl;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,20 +27,9 @@ import org.junit.jupiter.api.Test;
  * eval mode), Embedding (padding_idx, scale_grad_by_freq, max_norm), Dropout's mask for the
  * same seed, and the activations.
  */
-class LayerLibtorchTest {
-    private PointerScope scope;
-
-    @BeforeAll
-    static void load() { LibTorch.load(); }
-
-    @BeforeEach
-    void open() {
-        scope = new PointerScope();
-        Torch.manualSeed(99);
-    }
-
-    @AfterEach
-    void close() { scope.close(); }
+class LayerLibtorchTest extends LibtorchTestBase {
+    @Override
+    long seed() { return 99; }
 
     private static float[] floats(org.bytedeco.pytorch.Tensor t) { return kt(t).toFloatArray(); }
 

@@ -16,12 +16,8 @@ import dev.kindling.Torch;
 import dev.kindling.nn.functional.F;
 import java.util.List;
 import java.util.function.Function;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.global.torch;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,21 +25,11 @@ import org.junit.jupiter.api.Test;
  * and the gradient with respect to the input (of the sum, for reduction "none"), with weights,
  * ignore_index, label smoothing, probability targets and spatial inputs.
  */
-class LossLibtorchTest {
+class LossLibtorchTest extends LibtorchTestBase {
     private static final List<String> REDUCTIONS = List.of("none", "mean", "sum");
-    private PointerScope scope;
 
-    @BeforeAll
-    static void load() { LibTorch.load(); }
-
-    @BeforeEach
-    void open() {
-        scope = new PointerScope();
-        Torch.manualSeed(1234);
-    }
-
-    @AfterEach
-    void close() { scope.close(); }
+    @Override
+    long seed() { return 1234; }
 
     /** Compares value and d(loss)/d(input) of a Kindling loss and a libtorch loss of the same input. */
     private static void check(String what, Tensor x, String red, Function<Tensor, Tensor> kindling,

@@ -6,7 +6,6 @@ import dev.kindling.nn.functional.F;
 import java.util.List;
 import java.util.Locale;
 import org.bytedeco.pytorch.Scalar;
-import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -110,5 +109,4 @@ public final class MlpStepBench {
         return ms;
     }
 
-    static TensorVector unused() { return null; }
 }

@@ -93,15 +93,7 @@ public final class Init {
     public static Tensor uniform_(Tensor tensor, double a, double b, Generator generator) {
         if (a > b) throw new KindlingException("uniform_ expects to return a [from, to) range, but found from=" + a + " > to=" + b);
         Generator g = generator != null ? generator : Torch.defaultGenerator();
-        int n = checkedNumel(tensor);
-        if (tensor.dtype() == DType.FLOAT64) {
-            double[] v = new double[n];
-            g.fillUniform(v, 0, n, a, b);
-            return fill(tensor, Tensor.from(v, tensor.shape()));
-        }
-        float[] v = new float[n];
-        g.fillUniform(v, 0, n, a, b);
-        return fill(tensor, Tensor.from(v, tensor.shape()));
+        return draw(tensor, f -> g.fillUniform(f, 0, f.length, a, b), d -> g.fillUniform(d, 0, d.length, a, b));
     }
 
     /** Fills with N(mean, std²) from the default generator. */
@@ -111,15 +103,24 @@ public final class Init {
     public static Tensor normal_(Tensor tensor, double mean, double std, Generator generator) {
         if (std < 0) throw new KindlingException("normal expects std >= 0.0, but found std " + std);
         Generator g = generator != null ? generator : Torch.defaultGenerator();
-        int n = checkedNumel(tensor);
+        return draw(tensor, f -> g.fillNormal(f, 0, f.length, mean, std), d -> g.fillNormal(d, 0, d.length, mean, std));
+    }
+
+    /**
+     * Draws {@code tensor.numel()} numbers in row-major order, in double for a FLOAT64 tensor and
+     * in float otherwise (as PyTorch's kernels draw for each dtype), and copies them in.
+     */
+    private static Tensor draw(Tensor tensor, java.util.function.Consumer<float[]> floats, java.util.function.Consumer<double[]> doubles) {
+        if (!tensor.isFloatingPoint()) throw new KindlingException("init: expected a floating-point tensor, got " + tensor.dtype());
+        int n = (int) tensor.numel();
         if (tensor.dtype() == DType.FLOAT64) {
             double[] v = new double[n];
-            g.fillNormal(v, 0, n, mean, std);
-            return fill(tensor, Tensor.from(v, tensor.shape()));
+            doubles.accept(v);
+            return fill(tensor, Tensor.from(v).view(tensor.shape()));
         }
         float[] v = new float[n];
-        g.fillNormal(v, 0, n, mean, std);
-        return fill(tensor, Tensor.from(v, tensor.shape()));
+        floats.accept(v);
+        return fill(tensor, Tensor.from(v).view(tensor.shape()));
     }
 
     /** Fills every element with {@code value}. */
@@ -243,13 +244,6 @@ public final class Init {
     // =====================================================================================
     // Helpers
     // =====================================================================================
-
-    private static int checkedNumel(Tensor tensor) {
-        if (!tensor.isFloatingPoint()) {
-            throw new KindlingException("init: expected a floating-point tensor, got " + tensor.dtype());
-        }
-        return (int) tensor.numel();
-    }
 
     /** Copies {@code values} (row-major, on the CPU) into {@code tensor} in place, without history. */
     private static Tensor fill(Tensor tensor, Tensor values) {
