@@ -61,7 +61,8 @@ import java.util.function.Consumer;
  * through {@code call}, so hooks fire inside a {@link Sequential}.
  *
  * <p><b>Threads.</b> Changing a module (registration, {@code train}/{@code eval}, {@code to},
- * {@code loadStateDict}, hooks) is not synchronised and must not overlap other use of it.
+ * {@code loadStateDict}) is not synchronised and must not overlap other use of it; hooks may be
+ * added and removed at any time.
  * Forward calls that change nothing (eval mode, under {@code Torch.noGrad()}) may run from many
  * threads at once: they only read the registries, and grad mode is per thread. A training-mode
  * forward of BatchNorm updates its running statistics and is not safe to run concurrently.
@@ -170,11 +171,6 @@ public abstract class Module {
     protected Tensor buffer(String name) {
         if (!buffers.containsKey(name)) throw new KindlingException(getName() + " has no buffer `" + name + "`");
         return buffers.get(name);
-    }
-
-    /** Whether this module has a (non-null) parameter, buffer or submodule called {@code name}. */
-    boolean hasMember(String name) {
-        return parameters.get(name) != null || buffers.get(name) != null || modules.get(name) != null;
     }
 
     // =====================================================================================

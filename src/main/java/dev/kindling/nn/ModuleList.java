@@ -58,7 +58,7 @@ public class ModuleList extends Module implements Iterable<Module> {
     }
 
     @Override
-    public Iterator<Module> iterator() { return List.copyOf(moduleRegistry().values()).iterator(); }
+    public Iterator<Module> iterator() { return new ArrayList<>(moduleRegistry().values()).iterator(); }
 
     @Override
     public String toString() {

@@ -25,11 +25,15 @@ public class Sequential extends Module implements Iterable<Module> {
 
     /** Modules under the given names, in the map's iteration order (PyTorch's OrderedDict form). */
     public Sequential(Map<String, ? extends Module> modules) {
-        for (Map.Entry<String, ? extends Module> e : modules.entrySet()) registerModule(e.getKey(), e.getValue());
+        for (Map.Entry<String, ? extends Module> e : modules.entrySet()) {
+            if (e.getValue() == null) throw new IllegalArgumentException("Sequential: module '" + e.getKey() + "' is null");
+            registerModule(e.getKey(), e.getValue());
+        }
     }
 
     /** Appends a module under the next index; returns this. */
     public Sequential append(Module module) {
+        if (module == null) throw new IllegalArgumentException("Sequential: cannot append null");
         registerModule(Integer.toString(size()), module);
         return this;
     }
@@ -67,7 +71,7 @@ public class Sequential extends Module implements Iterable<Module> {
     }
 
     @Override
-    public Iterator<Module> iterator() { return List.copyOf(moduleRegistry().values()).iterator(); }
+    public Iterator<Module> iterator() { return new ArrayList<>(moduleRegistry().values()).iterator(); }
 
     @Override
     public Tensor forward(Tensor input) {

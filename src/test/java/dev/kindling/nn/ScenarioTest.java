@@ -138,6 +138,7 @@ class ScenarioTest {
         assertTrue(x.equal(d.forward(x)));
         assertTrue(x.equal(new Dropout(0.0).forward(x)));
         assertEquals(0.0, new Dropout(1.0).forward(x).sum().item());
+        assertArrayEquals(new int[0], F.dropout(Torch.tensor(2.0), 0.5, true).shape(), "a 0-dim input stays 0-dim");
         // the gradient flows through the kept elements only, scaled like them
         d.train();
         Tensor leaf = Torch.ones(1000).requiresGrad_(true);

@@ -242,11 +242,11 @@ public final class F {
         if (input.dtype() == DType.FLOAT64) {
             double[] a = new double[n];
             gen.fillBernoulli(a, 0, n, p);
-            noise = Tensor.from(a, input.shape());
+            noise = Tensor.from(a).view(input.shape());
         } else {
             float[] a = new float[n];
             gen.fillBernoulli(a, 0, n, p);
-            noise = Tensor.from(a, input.shape()).to(input.dtype());
+            noise = Tensor.from(a).view(input.shape()).to(input.dtype());
         }
         return noise.to(input.device());
     }
