@@ -525,6 +525,28 @@ final class Ops {
     }
 
     /**
+     * An in-place ternary op {@code self = op(a, b, c)} (self is one of the operands). Runs the
+     * kernel straight into self unless it must be recorded, in which case {@code recorded} computes
+     * the same op out of place and the in-place protocol commits it.
+     */
+    static Tensor ternaryInplace(TernaryOp op, Tensor self, Tensor a, Tensor b, Tensor c, double p,
+                                 UnaryOperator<Tensor> recorded) {
+        if (GradMode.isEnabled() && (a.requiresGrad() || b.requiresGrad() || c.requiresGrad())) return inplace(self, recorded);
+        device(op, a, b, c);
+        int[] shape = Shapes.broadcast(a.shape, b.shape, c.shape);
+        if (!Arrays.equals(shape, self.shape)) {
+            throw new KindlingException("output with shape " + Shapes.str(self.shape) + " doesn't match the broadcast shape "
+                    + Shapes.str(shape));
+        }
+        DType result = op == TernaryOp.WHERE ? Promotion.resultType(b, c) : Promotion.resultType(a, b, c);
+        checkCast(result, self.dtype());
+        checkInplaceAllowed(self);
+        backend(self).ternary(op, a.strided(), b.strided(), c.strided(), self.strided(), p);
+        self.version.bump();
+        return self;
+    }
+
+    /**
      * A general in-place op: {@code self = fn(self)} where fn is an out-of-place op with the same
      * result shape. Used by the {@code op_} methods that have no kernel of their own.
      */

@@ -855,7 +855,10 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor clampMax(double max) { return clamp(Double.NaN, max); }
 
-    public Tensor clamp_(double min, double max) { return Ops.inplace(this, t -> t.clamp(min, max)); }
+    public Tensor clamp_(double min, double max) {
+        if (Double.isNaN(min) && Double.isNaN(max)) return clamp(min, max); // the error
+        return Ops.unaryInplace(UnaryOp.CLAMP, this, min, max, Derivatives.CLAMP);
+    }
 
     public Tensor clip(double min, double max) { return clamp(min, max); }
 
@@ -871,17 +874,28 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor lerp(Tensor end, Tensor weight) { return Ops.lerp(this, end, weight, 0); }
 
-    public Tensor lerp_(Tensor end, double weight) { return Ops.inplace(this, t -> t.lerp(end, weight)); }
+    public Tensor lerp_(Tensor end, double weight) {
+        return Ops.ternaryInplace(dev.kindling.backend.TernaryOp.LERP, this, this, end, Ops.scalarTensor(Scalar.of(weight), dtype()), 0,
+                t -> t.lerp(end, weight));
+    }
+
+    public Tensor lerp_(Tensor end, Tensor weight) {
+        return Ops.ternaryInplace(dev.kindling.backend.TernaryOp.LERP, this, this, end, weight, 0, t -> t.lerp(end, weight));
+    }
 
     /** {@code this + value * t1 * t2}. */
     public Tensor addcmul(Tensor t1, Tensor t2, double value) { return Ops.addcmul(this, t1, t2, value); }
 
-    public Tensor addcmul_(Tensor t1, Tensor t2, double value) { return Ops.inplace(this, t -> t.addcmul(t1, t2, value)); }
+    public Tensor addcmul_(Tensor t1, Tensor t2, double value) {
+        return Ops.ternaryInplace(dev.kindling.backend.TernaryOp.ADDCMUL, this, this, t1, t2, value, t -> t.addcmul(t1, t2, value));
+    }
 
     /** {@code this + value * t1 / t2}. */
     public Tensor addcdiv(Tensor t1, Tensor t2, double value) { return Ops.addcdiv(this, t1, t2, value); }
 
-    public Tensor addcdiv_(Tensor t1, Tensor t2, double value) { return Ops.inplace(this, t -> t.addcdiv(t1, t2, value)); }
+    public Tensor addcdiv_(Tensor t1, Tensor t2, double value) {
+        return Ops.ternaryInplace(dev.kindling.backend.TernaryOp.ADDCDIV, this, this, t1, t2, value, t -> t.addcdiv(t1, t2, value));
+    }
 
     /** {@code torch.where(condition, this, other)}. */
     public Tensor where(Tensor condition, Tensor other) { return Ops.where(condition, this, other); }
@@ -893,7 +907,11 @@ public final class Tensor implements AutoCloseable {
 
     public Tensor maskedFill(Tensor mask, Tensor value) { return Ops.maskedFill(this, mask, value); }
 
-    public Tensor maskedFill_(Tensor mask, double value) { return Ops.inplace(this, t -> t.maskedFill(mask, value)); }
+    public Tensor maskedFill_(Tensor mask, double value) {
+        Ops.checkMask("masked_fill_", mask);
+        return Ops.ternaryInplace(dev.kindling.backend.TernaryOp.WHERE, this, mask, Ops.scalarTensor(Scalar.of(value), dtype()), this, 0,
+                t -> t.maskedFill(mask, value));
+    }
 
     public Tensor maskedFill_(Tensor mask, Tensor value) { return Ops.inplace(this, t -> t.maskedFill(mask, value)); }
 

@@ -337,6 +337,16 @@ public final class Torch {
      */
     public static TensorScope scope() { return Scopes.open(); }
 
+    /** Saves a state dict (or any named tensors) as a safetensors file ({@code torch.save}). */
+    public static void save(java.util.Map<String, Tensor> tensors, java.nio.file.Path path) {
+        dev.kindling.io.Safetensors.save(tensors, path);
+    }
+
+    /** Loads named tensors from a safetensors file ({@code torch.load}). */
+    public static java.util.Map<String, Tensor> load(java.nio.file.Path path) {
+        return dev.kindling.io.Safetensors.load(path);
+    }
+
     /** Sets how tensors print ({@code torch.set_printoptions}); null arguments keep the current value. */
     public static void setPrintOptions(Integer precision, Double threshold, Integer edgeitems, Integer linewidth, Boolean sciMode) {
         PrintOptions.set(precision, threshold, edgeitems, linewidth, null, sciMode);

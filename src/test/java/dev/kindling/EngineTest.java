@@ -425,4 +425,25 @@ class EngineTest {
         String msg = Ref.message(KindlingException.class, () -> x.mul(2).backward(Torch.ones(2).to(DType.FLOAT64)));
         assertEquals("Mismatch in shape: grad_output[0] has a shape of [2] and output[0] has a shape of [3].", msg);
     }
+
+    @Test
+    void inPlaceTernaryOpsComputeInPlaceAndRecordWhenNeeded() {
+        Tensor p = Tensor.from(new double[] {1, 2, 3});
+        Tensor a = Tensor.from(new double[] {2, 2, 2}), b = Tensor.from(new double[] {0.5, 1, 4});
+        Object storage = p.storage();
+        p.addcmul_(a, b, 2.0).addcdiv_(a, b, 1.0).lerp_(Tensor.from(new double[] {0, 0, 0}), 0.5);
+        assertSame(storage, p.storage());
+        assertArrayEquals(new double[] {(1 + 2 + 4) / 2.0, (2 + 4 + 2) / 2.0, (3 + 16 + 0.5) / 2.0}, p.toDoubleArray(), 1e-12);
+        assertEquals(3, p.version());
+        p.maskedFill_(p.gt(4.0), -1.0).clamp_(0, 3.5);
+        assertArrayEquals(new double[] {3.5, 3.5, 0}, p.toDoubleArray(), 1e-12);
+        // recorded: the gradient flows through the in-place ops of a non-leaf
+        assertTrue(GradCheck.gradcheck(in -> {
+            Tensor y = in[0].clone();
+            y.addcmul_(in[1], in[1], 0.5);
+            y.lerp_(in[1], 0.25);
+            y.maskedFill_(in[0].detach().lt(0.0), 0.0);
+            return y;
+        }, Tensor.from(new double[] {1, -2, 3}).requiresGrad_(true), Tensor.from(new double[] {0.5, 1, 2}).requiresGrad_(true)));
+    }
 }

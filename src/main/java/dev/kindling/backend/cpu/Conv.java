@@ -79,11 +79,8 @@ public final class Conv {
                               float[] output, int outOff,
                               int n, int c, int h, int w, int o, int kH, int kW,
                               int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
-        Geometry g = check("conv2d", n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
-        fits("conv2d", "input", len(input), inOff, g.inputSize());
-        fits("conv2d", "weight", len(weight), wOff, g.weightSize());
-        if (bias != null) fits("conv2d", "bias", bias.length, biasOff, o);
-        fits("conv2d", "output", len(output), outOff, g.outputSize());
+        Geometry g = forwardArgs(len(input), inOff, len(weight), wOff, bias == null ? -1 : bias.length, biasOff,
+                len(output), outOff, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         ConvFloat.forward(g, input, inOff, weight, wOff, bias, biasOff, output, outOff);
     }
 
@@ -98,12 +95,10 @@ public final class Conv {
     public static void conv2dBackwardInput(float[] gradOutput, int goOff, float[] weight, int wOff,
                                            float[] gradInput, int giOff,
                                            int n, int c, int h, int w, int o, int kH, int kW,
-                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
-        String op = "conv2d_backward_input";
-        Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
-        fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
-        fits(op, "weight", len(weight), wOff, g.weightSize());
-        fits(op, "grad_input", len(gradInput), giOff, g.inputSize());
+                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                           int groups) {
+        Geometry g = backwardInputArgs(len(gradOutput), goOff, len(weight), wOff, len(gradInput), giOff,
+                n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         ConvFloat.backwardInput(g, gradOutput, goOff, weight, wOff, gradInput, giOff);
     }
 
@@ -116,12 +111,10 @@ public final class Conv {
     public static void conv2dBackwardWeight(float[] gradOutput, int goOff, float[] input, int inOff,
                                             float[] gradWeight, int gwOff,
                                             int n, int c, int h, int w, int o, int kH, int kW,
-                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
-        String op = "conv2d_backward_weight";
-        Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
-        fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
-        fits(op, "input", len(input), inOff, g.inputSize());
-        fits(op, "grad_weight", len(gradWeight), gwOff, g.weightSize());
+                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                            int groups) {
+        Geometry g = backwardWeightArgs(len(gradOutput), goOff, len(input), inOff, len(gradWeight), gwOff,
+                n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         ConvFloat.backwardWeight(g, gradOutput, goOff, input, inOff, gradWeight, gwOff);
     }
 
@@ -134,9 +127,7 @@ public final class Conv {
      */
     public static void conv2dBackwardBias(float[] gradOutput, int goOff, float[] gradBias, int gbOff,
                                           int n, int o, int oH, int oW) {
-        long size = biasCheck(n, o, oH, oW);
-        fits("conv2d_backward_bias", "grad_output", len(gradOutput), goOff, size);
-        fits("conv2d_backward_bias", "grad_bias", len(gradBias), gbOff, o);
+        biasArgs(len(gradOutput), goOff, len(gradBias), gbOff, n, o, oH, oW);
         int plane = oH * oW;
         Parallel.parallelFor(o, grain(n * (long) plane), (s, e) -> {
             for (int j = s; j < e; j++) {
@@ -161,11 +152,8 @@ public final class Conv {
                               double[] output, int outOff,
                               int n, int c, int h, int w, int o, int kH, int kW,
                               int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
-        Geometry g = check("conv2d", n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
-        fits("conv2d", "input", len(input), inOff, g.inputSize());
-        fits("conv2d", "weight", len(weight), wOff, g.weightSize());
-        if (bias != null) fits("conv2d", "bias", bias.length, biasOff, o);
-        fits("conv2d", "output", len(output), outOff, g.outputSize());
+        Geometry g = forwardArgs(len(input), inOff, len(weight), wOff, bias == null ? -1 : bias.length, biasOff,
+                len(output), outOff, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         ConvDouble.forward(g, input, inOff, weight, wOff, bias, biasOff, output, outOff);
     }
 
@@ -177,12 +165,10 @@ public final class Conv {
     public static void conv2dBackwardInput(double[] gradOutput, int goOff, double[] weight, int wOff,
                                            double[] gradInput, int giOff,
                                            int n, int c, int h, int w, int o, int kH, int kW,
-                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
-        String op = "conv2d_backward_input";
-        Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
-        fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
-        fits(op, "weight", len(weight), wOff, g.weightSize());
-        fits(op, "grad_input", len(gradInput), giOff, g.inputSize());
+                                           int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                           int groups) {
+        Geometry g = backwardInputArgs(len(gradOutput), goOff, len(weight), wOff, len(gradInput), giOff,
+                n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         ConvDouble.backwardInput(g, gradOutput, goOff, weight, wOff, gradInput, giOff);
     }
 
@@ -194,12 +180,10 @@ public final class Conv {
     public static void conv2dBackwardWeight(double[] gradOutput, int goOff, double[] input, int inOff,
                                             double[] gradWeight, int gwOff,
                                             int n, int c, int h, int w, int o, int kH, int kW,
-                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW, int groups) {
-        String op = "conv2d_backward_weight";
-        Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
-        fits(op, "grad_output", len(gradOutput), goOff, g.outputSize());
-        fits(op, "input", len(input), inOff, g.inputSize());
-        fits(op, "grad_weight", len(gradWeight), gwOff, g.weightSize());
+                                            int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                            int groups) {
+        Geometry g = backwardWeightArgs(len(gradOutput), goOff, len(input), inOff, len(gradWeight), gwOff,
+                n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
         ConvDouble.backwardWeight(g, gradOutput, goOff, input, inOff, gradWeight, gwOff);
     }
 
@@ -210,9 +194,7 @@ public final class Conv {
      */
     public static void conv2dBackwardBias(double[] gradOutput, int goOff, double[] gradBias, int gbOff,
                                           int n, int o, int oH, int oW) {
-        long size = biasCheck(n, o, oH, oW);
-        fits("conv2d_backward_bias", "grad_output", len(gradOutput), goOff, size);
-        fits("conv2d_backward_bias", "grad_bias", len(gradBias), gbOff, o);
+        biasArgs(len(gradOutput), goOff, len(gradBias), gbOff, n, o, oH, oW);
         int plane = oH * oW;
         Parallel.parallelFor(o, grain(n * (long) plane), (s, e) -> {
             for (int j = s; j < e; j++) {
@@ -257,7 +239,9 @@ public final class Conv {
             throw new IllegalArgumentException(op + ": kernel size should be greater than zero, but got kH: "
                     + kH + " kW: " + kW);
         }
-        if (strideH < 1 || strideW < 1) throw new IllegalArgumentException(op + ": non-positive stride is not supported");
+        if (strideH < 1 || strideW < 1) {
+            throw new IllegalArgumentException(op + ": non-positive stride is not supported");
+        }
         if (padH < 0 || padW < 0) throw new IllegalArgumentException(op + ": negative padding is not supported");
         if (dilH < 1 || dilW < 1) {
             throw new IllegalArgumentException(op + ": dilation should be greater than zero, but got ["
@@ -266,7 +250,8 @@ public final class Conv {
         if (groups < 1) throw new IllegalArgumentException(op + ": non-positive groups is not supported");
         if (o % groups != 0) {
             throw new IllegalArgumentException(op + ": Given groups=" + groups + ", expected weight to be divisible by "
-                    + groups + " at dimension 0, but got weight of size [" + o + ", ?, " + kH + ", " + kW + "] instead");
+                    + groups + " at dimension 0, but got weight of size [" + o + ", ?, " + kH + ", " + kW
+                    + "] instead");
         }
         if (c % groups != 0) {
             throw new IllegalArgumentException(op + ": Given groups=" + groups + ", expected input[" + n + ", " + c
@@ -289,12 +274,53 @@ public final class Conv {
         return g;
     }
 
-    private static long biasCheck(int n, int o, int oH, int oW) {
+    /** Checks a forward call: the geometry, then input, weight, bias (length -1: none) and output. */
+    private static Geometry forwardArgs(int inLen, int inOff, int wLen, int wOff, int biasLen, int biasOff,
+                                        int outLen, int outOff, int n, int c, int h, int w, int o, int kH, int kW,
+                                        int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                        int groups) {
+        Geometry g = check("conv2d", n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
+        fits("conv2d", "input", inLen, inOff, g.inputSize());
+        fits("conv2d", "weight", wLen, wOff, g.weightSize());
+        if (biasLen >= 0) fits("conv2d", "bias", biasLen, biasOff, o);
+        fits("conv2d", "output", outLen, outOff, g.outputSize());
+        return g;
+    }
+
+    /** Checks an input-gradient call: the geometry, then grad_output, weight and grad_input. */
+    private static Geometry backwardInputArgs(int goLen, int goOff, int wLen, int wOff, int giLen, int giOff,
+                                              int n, int c, int h, int w, int o, int kH, int kW,
+                                              int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                              int groups) {
+        String op = "conv2d_backward_input";
+        Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
+        fits(op, "grad_output", goLen, goOff, g.outputSize());
+        fits(op, "weight", wLen, wOff, g.weightSize());
+        fits(op, "grad_input", giLen, giOff, g.inputSize());
+        return g;
+    }
+
+    /** Checks a weight-gradient call: the geometry, then grad_output, input and grad_weight. */
+    private static Geometry backwardWeightArgs(int goLen, int goOff, int inLen, int inOff, int gwLen, int gwOff,
+                                               int n, int c, int h, int w, int o, int kH, int kW,
+                                               int strideH, int strideW, int padH, int padW, int dilH, int dilW,
+                                               int groups) {
+        String op = "conv2d_backward_weight";
+        Geometry g = check(op, n, c, h, w, o, kH, kW, strideH, strideW, padH, padW, dilH, dilW, groups);
+        fits(op, "grad_output", goLen, goOff, g.outputSize());
+        fits(op, "input", inLen, inOff, g.inputSize());
+        fits(op, "grad_weight", gwLen, gwOff, g.weightSize());
+        return g;
+    }
+
+    /** Checks a bias-gradient call. */
+    private static void biasArgs(int goLen, int goOff, int gbLen, int gbOff, int n, int o, int oH, int oW) {
         if (n < 0 || o < 0 || oH < 0 || oW < 0) {
             throw new IllegalArgumentException("conv2d_backward_bias: expected non-negative sizes, got n=" + n
                     + ", o=" + o + ", oH=" + oH + ", oW=" + oW);
         }
-        return (long) n * o * oH * oW;
+        fits("conv2d_backward_bias", "grad_output", goLen, goOff, (long) n * o * oH * oW);
+        fits("conv2d_backward_bias", "grad_bias", gbLen, gbOff, o);
     }
 
     /** Checks that {@code [off, off + size)} lies in an array of length {@code length}. */

@@ -20,19 +20,32 @@ final class ConvDouble {
 
     static void forward(Conv.Geometry g, double[] in, int inOff, double[] wt, int wOff, double[] bias, int biasOff,
                         double[] out, int outOff) {
+        forEachUnit(g, (b, grp, col, parallel) ->
+                forwardUnit(g, b, grp, in, inOff, wt, wOff, bias, biasOff, out, outOff, col, parallel));
+    }
+
+    /** One (sample, group) unit, given its scratch buffer (null when pointwise) and whether it may fork. */
+    @FunctionalInterface
+    private interface Unit {
+        void run(int b, int grp, double[] col, boolean parallel);
+    }
+
+    /**
+     * Runs every (sample, group) unit: spread over threads by unit when units are small or many,
+     * else one after another with threads inside each. One col buffer per task.
+     */
+    private static void forEachUnit(Conv.Geometry g, Unit unit) {
         int units = g.n() * g.groups();
         boolean byUnit = Gemm.splitBatch(units, g.unitWork());
         Parallel.parallelFor(units, byUnit ? Gemm.batchGrain(g.unitWork()) : Math.max(1, units), (s, e) -> {
             double[] col = g.pointwise() ? null : new double[g.colRows() * g.colCols()];
-            for (int u = s; u < e; u++) {
-                forwardUnit(g, u / g.groups(), u % g.groups(), in, inOff, wt, wOff, bias, biasOff, out, outOff,
-                        col, !byUnit);
-            }
+            for (int u = s; u < e; u++) unit.run(u / g.groups(), u % g.groups(), col, !byUnit);
         });
     }
 
     private static void forwardUnit(Conv.Geometry g, int b, int grp, double[] in, int inOff, double[] wt, int wOff,
-                                    double[] bias, int biasOff, double[] out, int outOff, double[] col, boolean parallel) {
+                                    double[] bias, int biasOff, double[] out, int outOff, double[] col,
+                                    boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int outBase = outOff + (b * g.o() + grp * og) * cols;
         double beta = 0d;
@@ -56,18 +69,13 @@ final class ConvDouble {
 
     static void backwardInput(Conv.Geometry g, double[] gOut, int goOff, double[] wt, int wOff,
                               double[] gIn, int giOff) {
-        int units = g.n() * g.groups();
-        boolean byUnit = Gemm.splitBatch(units, g.unitWork());
-        Parallel.parallelFor(units, byUnit ? Gemm.batchGrain(g.unitWork()) : Math.max(1, units), (s, e) -> {
-            double[] col = g.pointwise() ? null : new double[g.colRows() * g.colCols()];
-            for (int u = s; u < e; u++) {
-                backwardInputUnit(g, u / g.groups(), u % g.groups(), gOut, goOff, wt, wOff, gIn, giOff, col, !byUnit);
-            }
-        });
+        forEachUnit(g, (b, grp, col, parallel) ->
+                backwardInputUnit(g, b, grp, gOut, goOff, wt, wOff, gIn, giOff, col, parallel));
     }
 
     private static void backwardInputUnit(Conv.Geometry g, int b, int grp, double[] gOut, int goOff,
-                                          double[] wt, int wOff, double[] gIn, int giOff, double[] col, boolean parallel) {
+                                          double[] wt, int wOff, double[] gIn, int giOff, double[] col,
+                                          boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int goBase = goOff + (b * g.o() + grp * og) * cols;
         int giBase = giOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();

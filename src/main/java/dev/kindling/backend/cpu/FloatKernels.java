@@ -29,11 +29,11 @@ abstract class FloatKernels {
     }
 
     /** {@code o[oo + i] = a[ao + i*as] op b[bo + i*bs]} with as, bs in {0, 1}, for a supported op. */
-    abstract boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+    abstract void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
                             float[] o, int oo, int n, float alpha);
 
     /** {@code y[yo + i] = op(x[xo + i])}, for a supported op. */
-    abstract boolean unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2);
+    abstract void unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2);
 
     /** The sum of {@code x[off .. off+n)}, accumulated in blocks and combined in double. */
     abstract double sum(float[] x, int off, int n);

@@ -40,15 +40,26 @@ import java.util.Objects;
  * zero-padded at the edges, so the micro-kernel ({@link GemmKernel}) always runs a full tile and
  * only its write-back is clipped. Packing reads A and B through their strides, which is where a
  * transposed operand costs nothing extra. beta is applied at the first KC step and 1 afterwards.
- * Problems under {@link #SMALL_WORK} multiply-adds, and matrix-vector shapes (m or n equal to 1),
- * skip packing and run direct dot/axpy loops.
+ * Tiny products (under about 5×5×5) and thin ones (m or n at most 2, or at most 8 when rows of A
+ * and columns of B are contiguous) skip packing and run direct dot/axpy loops.
  */
 public final class Gemm {
     private Gemm() {}
 
-    /** Products with fewer multiply-adds (m·n·k) than this run the direct loops, not packing. */
-    static final long SMALL_WORK = 32 * 1024;
-    /** Multiply-adds each thread should get before a product is split among threads (~50 µs). */
+    /**
+     * Products with fewer multiply-adds (m·n·k) than this run the direct loops. On an AVX-512
+     * machine packing pays for itself from about 5×5×5 on: at 8×8×8 the packed path took 220 ns
+     * and the direct loops 390 ns, at 32×32×32 1.0 µs against 5.0 µs ({@code GemmBench small=true}).
+     */
+    static final long SMALL_WORK = 128;
+    /** Products with m or n at most this run the direct loops (matrix-vector-like shapes). */
+    static final int DIRECT_SIDE = 2;
+    /**
+     * Products with m or n at most this whose A rows and B columns are contiguous run the direct
+     * dot products: packing a transposed B costs more than such a thin product itself.
+     */
+    static final int DIRECT_DOT_SIDE = 8;
+    /** Multiply-adds each thread should get before a product is split among threads (≥ ~10 µs of work). */
     static final long THREAD_WORK = 1L << 20;
     /** Depth (elements of k) of a packed panel: a KC×NR micro-panel of B stays in 32 KiB of L1. */
     static final int KC = 256;
@@ -99,14 +110,10 @@ public final class Gemm {
                                     int aBatchStride, int bBatchStride, int cBatchStride) {
         check("sgemmBatched", batch, m, n, k, len(a), aOff, aRowStride, aColStride, aBatchStride,
                 len(b), bOff, bRowStride, bColStride, bBatchStride, len(c), cOff, cRowStride, cColStride, cBatchStride);
-        boolean byBatch = splitBatch(batch, (long) m * n * k);
-        Parallel.parallelFor(batch, byBatch ? batchGrain((long) m * n * k) : batch, (s, e) -> {
-            for (int t = s; t < e; t++) {
-                GemmFloat.gemm(KERNEL, !byBatch, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
+        forEachInBatch(batch, (long) m * n * k, (t, parallel) ->
+                GemmFloat.gemm(KERNEL, parallel, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
                         b, bOff + t * bBatchStride, bRowStride, bColStride,
-                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride);
-            }
-        });
+                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride));
     }
 
     // ---- double ----
@@ -139,14 +146,10 @@ public final class Gemm {
                                     int aBatchStride, int bBatchStride, int cBatchStride) {
         check("dgemmBatched", batch, m, n, k, len(a), aOff, aRowStride, aColStride, aBatchStride,
                 len(b), bOff, bRowStride, bColStride, bBatchStride, len(c), cOff, cRowStride, cColStride, cBatchStride);
-        boolean byBatch = splitBatch(batch, (long) m * n * k);
-        Parallel.parallelFor(batch, byBatch ? batchGrain((long) m * n * k) : batch, (s, e) -> {
-            for (int t = s; t < e; t++) {
-                GemmDouble.gemm(KERNEL, !byBatch, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
+        forEachInBatch(batch, (long) m * n * k, (t, parallel) ->
+                GemmDouble.gemm(KERNEL, parallel, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
                         b, bOff + t * bBatchStride, bRowStride, bColStride,
-                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride);
-            }
-        });
+                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride));
     }
 
     // ---- long ----
@@ -181,14 +184,10 @@ public final class Gemm {
                                     int aBatchStride, int bBatchStride, int cBatchStride) {
         check("lgemmBatched", batch, m, n, k, len(a), aOff, aRowStride, aColStride, aBatchStride,
                 len(b), bOff, bRowStride, bColStride, bBatchStride, len(c), cOff, cRowStride, cColStride, cBatchStride);
-        boolean byBatch = splitBatch(batch, (long) m * n * k);
-        Parallel.parallelFor(batch, byBatch ? batchGrain((long) m * n * k) : batch, (s, e) -> {
-            for (int t = s; t < e; t++) {
-                lgemmRows(!byBatch, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
+        forEachInBatch(batch, (long) m * n * k, (t, parallel) ->
+                lgemmRows(parallel, m, n, k, alpha, a, aOff + t * aBatchStride, aRowStride, aColStride,
                         b, bOff + t * bBatchStride, bRowStride, bColStride,
-                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride);
-            }
-        });
+                        beta, c, cOff + t * cBatchStride, cRowStride, cColStride));
     }
 
     private static void lgemmRows(boolean parallel, int m, int n, int k, long alpha,
@@ -226,6 +225,20 @@ public final class Gemm {
     }
 
     // ---- policy shared by the drivers ----
+
+    /** One product of a batch, run with threads inside it or not. */
+    @FunctionalInterface
+    private interface BatchItem {
+        void run(int t, boolean parallel);
+    }
+
+    /** Runs the products of a batch spread over threads by batch, or one by one with threads inside. */
+    private static void forEachInBatch(int batch, long work, BatchItem item) {
+        boolean byBatch = splitBatch(batch, work);
+        Parallel.parallelFor(batch, byBatch ? batchGrain(work) : Math.max(1, batch), (s, e) -> {
+            for (int t = s; t < e; t++) item.run(t, !byBatch);
+        });
+    }
 
     /**
      * The block of C each task takes, {rows, cols}: C is cut into at most
@@ -273,6 +286,13 @@ public final class Gemm {
         return (int) Math.max(1, Math.min(Integer.MAX_VALUE, THREAD_WORK / Math.max(1, work)));
     }
 
+    /** Whether a product takes the direct loops rather than the packed path (see the constants). */
+    static boolean direct(int m, int n, int k, int aCs, int bRs) {
+        if ((long) m * n * k < SMALL_WORK) return true;
+        int side = Math.min(m, n);
+        return side <= DIRECT_SIDE || (side <= DIRECT_DOT_SIDE && aCs == 1 && bRs == 1);
+    }
+
     /** A block size for {@code total}: at most {@code max}, a multiple of {@code multiple}, splitting evenly. */
     static int evenSplit(int total, int max, int multiple) {
         int blocks = ceilDiv(total, max);
@@ -291,11 +311,13 @@ public final class Gemm {
 
     // ---- argument checks ----
 
-    private static int len(float[] array) { return Objects.requireNonNull(array, "gemm: an operand array is null").length; }
+    private static final String NULL_OPERAND = "gemm: an operand array is null";
 
-    private static int len(double[] array) { return Objects.requireNonNull(array, "gemm: an operand array is null").length; }
+    private static int len(float[] array) { return Objects.requireNonNull(array, NULL_OPERAND).length; }
 
-    private static int len(long[] array) { return Objects.requireNonNull(array, "gemm: an operand array is null").length; }
+    private static int len(double[] array) { return Objects.requireNonNull(array, NULL_OPERAND).length; }
+
+    private static int len(long[] array) { return Objects.requireNonNull(array, NULL_OPERAND).length; }
 
     private static void check(String op, int batch, int m, int n, int k,
                               int aLen, int aOff, int aRs, int aCs, int aBs,
@@ -321,15 +343,16 @@ public final class Gemm {
     private static void operand(String op, String name, int batch, int rows, int cols,
                                 int length, int off, int rs, int cs, int bs) {
         if (off < 0 || rs < 0 || cs < 0 || bs < 0) {
-            throw new IllegalArgumentException(op + ": " + name + " needs a non-negative offset and strides, got offset "
-                    + off + ", strides (" + rs + ", " + cs + "), batch stride " + bs);
+            throw new IllegalArgumentException(op + ": " + name + " needs a non-negative offset and strides, got "
+                    + "offset " + off + ", strides (" + rs + ", " + cs + "), batch stride " + bs);
         }
         if (batch == 0 || rows == 0 || cols == 0) return;
         long last = off + (long) (batch - 1) * bs + (long) (rows - 1) * rs + (long) (cols - 1) * cs;
         if (last >= length) {
-            throw new IllegalArgumentException(op + ": " + name + " (" + (batch > 1 ? batch + "x" : "") + rows + "x" + cols
-                    + ", offset " + off + ", strides (" + rs + ", " + cs + ")" + (batch > 1 ? ", batch stride " + bs : "")
-                    + ") reaches index " + last + " but its array has length " + length);
+            String shape = (batch > 1 ? batch + "x" : "") + rows + "x" + cols;
+            String batchStride = batch > 1 ? ", batch stride " + bs : "";
+            throw new IllegalArgumentException(op + ": " + name + " (" + shape + ", offset " + off + ", strides (" + rs
+                    + ", " + cs + ")" + batchStride + ") reaches index " + last + " but its array has length " + length);
         }
     }
 }

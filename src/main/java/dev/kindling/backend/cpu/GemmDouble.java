@@ -31,9 +31,9 @@ final class GemmDouble {
             scale(m, n, beta, c, cOff, cRs, cCs);
             return;
         }
-        long work = (long) m * n * k;
-        if (work < Gemm.SMALL_WORK || m == 1 || n == 1) {
-            directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, cRs, cCs);
+        if (Gemm.direct(m, n, k, aCs, bRs)) {
+            directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
+                    beta, c, cOff, cRs, cCs);
             return;
         }
         int mr = kern.doubleMr(), nr = kern.doubleNr();
@@ -69,7 +69,7 @@ final class GemmDouble {
 
     // ---- the packed, cache-blocked path (one thread, one block of C) ----
 
-    private static void blocked(GemmKernel kern, int m, int n, int k, double alpha,
+    static void blocked(GemmKernel kern, int m, int n, int k, double alpha,
                                 double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs, int bCs,
                                 double beta, double[] c, int cOff, int cRs, int cCs) {
         int mr = kern.doubleMr(), nr = kern.doubleNr();
@@ -193,6 +193,14 @@ final class GemmDouble {
         } else if (axpyT && m >= Gemm.AXPY_MIN_LENGTH) {
             // C^T = B^T·A^T: swap the operands and every stride pair
             axpyRows(kern, n, m, k, alpha, b, bOff, bCs, bRs, a, aOff, aCs, c, cOff, cCs);
+        } else if (dot && m <= n) {
+            // few rows of A, kept in cache while each column of B streams past once
+            for (int j = 0; j < n; j++) {
+                int bj = bOff + j * bCs;
+                for (int i = 0; i < m; i++) {
+                    c[cOff + i * cRs + j * cCs] += alpha * kern.doubleDot(k, a, aOff + i * aRs, b, bj);
+                }
+            }
         } else if (dot) {
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRs;

@@ -32,9 +32,9 @@ final class GemmFloat {
             scale(m, n, beta, c, cOff, cRs, cCs);
             return;
         }
-        long work = (long) m * n * k;
-        if (work < Gemm.SMALL_WORK || m == 1 || n == 1) {
-            directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, cRs, cCs);
+        if (Gemm.direct(m, n, k, aCs, bRs)) {
+            directParallel(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs,
+                    beta, c, cOff, cRs, cCs);
             return;
         }
         int mr = kern.floatMr(), nr = kern.floatNr();
@@ -70,7 +70,7 @@ final class GemmFloat {
 
     // ---- the packed, cache-blocked path (one thread, one block of C) ----
 
-    private static void blocked(GemmKernel kern, int m, int n, int k, float alpha,
+    static void blocked(GemmKernel kern, int m, int n, int k, float alpha,
                                 float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
                                 float beta, float[] c, int cOff, int cRs, int cCs) {
         int mr = kern.floatMr(), nr = kern.floatNr();
@@ -194,6 +194,14 @@ final class GemmFloat {
         } else if (axpyT && m >= Gemm.AXPY_MIN_LENGTH) {
             // C^T = B^T·A^T: swap the operands and every stride pair
             axpyRows(kern, n, m, k, alpha, b, bOff, bCs, bRs, a, aOff, aCs, c, cOff, cCs);
+        } else if (dot && m <= n) {
+            // few rows of A, kept in cache while each column of B streams past once
+            for (int j = 0; j < n; j++) {
+                int bj = bOff + j * bCs;
+                for (int i = 0; i < m; i++) {
+                    c[cOff + i * cRs + j * cCs] += alpha * kern.floatDot(k, a, aOff + i * aRs, b, bj);
+                }
+            }
         } else if (dot) {
             for (int i = 0; i < m; i++) {
                 int ai = aOff + i * aRs;

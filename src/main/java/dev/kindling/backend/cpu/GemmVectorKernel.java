@@ -13,9 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
  * with 256-bit vectors (16 registers) the same shape still runs near the FMA limit.
  *
  * <p>Loaded by {@link Gemm} through {@link Simd#choose} only when {@link Simd#AVAILABLE}; the
- * species are {@code SPECIES_PREFERRED}, so NR follows the machine's vector width. Full tiles
- * with unit column stride in C are written straight from the accumulators; edge tiles and strided C
- * go through the scratch tile and {@link GemmKernel#mergeTile}.
+ * species are {@code SPECIES_PREFERRED}, so NR follows the machine's vector width. The
+ * accumulators are spilled to the scratch tile (1 KiB, in L1) and merged into C by a separate
+ * method: whole tiles with contiguous rows of C by vector rows, edge tiles and strided C by
+ * {@link GemmKernel#mergeTile}.
  */
 final class GemmVectorKernel implements GemmKernel {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -50,34 +51,47 @@ final class GemmVectorKernel implements GemmKernel {
             x = FloatVector.broadcast(FS, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(FS, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        if (mr == MR && nr == 2 * l && cCs == 1) {
-            put(c00, alpha, beta, c, cOff); put(c01, alpha, beta, c, cOff + l);
-            put(c10, alpha, beta, c, cOff + cRs); put(c11, alpha, beta, c, cOff + cRs + l);
-            put(c20, alpha, beta, c, cOff + 2 * cRs); put(c21, alpha, beta, c, cOff + 2 * cRs + l);
-            put(c30, alpha, beta, c, cOff + 3 * cRs); put(c31, alpha, beta, c, cOff + 3 * cRs + l);
-            put(c40, alpha, beta, c, cOff + 4 * cRs); put(c41, alpha, beta, c, cOff + 4 * cRs + l);
-            put(c50, alpha, beta, c, cOff + 5 * cRs); put(c51, alpha, beta, c, cOff + 5 * cRs + l);
-            put(c60, alpha, beta, c, cOff + 6 * cRs); put(c61, alpha, beta, c, cOff + 6 * cRs + l);
-            put(c70, alpha, beta, c, cOff + 7 * cRs); put(c71, alpha, beta, c, cOff + 7 * cRs + l);
-        } else {
-            int ld = 2 * l;
-            c00.intoArray(tile, 0); c01.intoArray(tile, l);
-            c10.intoArray(tile, ld); c11.intoArray(tile, ld + l);
-            c20.intoArray(tile, 2 * ld); c21.intoArray(tile, 2 * ld + l);
-            c30.intoArray(tile, 3 * ld); c31.intoArray(tile, 3 * ld + l);
-            c40.intoArray(tile, 4 * ld); c41.intoArray(tile, 4 * ld + l);
-            c50.intoArray(tile, 5 * ld); c51.intoArray(tile, 5 * ld + l);
-            c60.intoArray(tile, 6 * ld); c61.intoArray(tile, 6 * ld + l);
-            c70.intoArray(tile, 7 * ld); c71.intoArray(tile, 7 * ld + l);
-            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
-        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, l);
+        c10.intoArray(tile, 2 * l); c11.intoArray(tile, 3 * l);
+        c20.intoArray(tile, 4 * l); c21.intoArray(tile, 5 * l);
+        c30.intoArray(tile, 6 * l); c31.intoArray(tile, 7 * l);
+        c40.intoArray(tile, 8 * l); c41.intoArray(tile, 9 * l);
+        c50.intoArray(tile, 10 * l); c51.intoArray(tile, 11 * l);
+        c60.intoArray(tile, 12 * l); c61.intoArray(tile, 13 * l);
+        c70.intoArray(tile, 14 * l); c71.intoArray(tile, 15 * l);
+        merge(tile, alpha, beta, c, cOff, cRs, cCs, mr, nr);
     }
 
-    /** {@code c[i..] = alpha·acc + beta·c[i..]}, not reading c when beta is 0. */
-    private static void put(FloatVector acc, float alpha, float beta, float[] c, int i) {
-        FloatVector r = acc.mul(alpha);
-        if (beta != 0f) r = FloatVector.fromArray(FS, c, i).fma(FloatVector.broadcast(FS, beta), r);
-        r.intoArray(c, i);
+    /**
+     * Writes the MR×NR tile into C: vector rows when the tile is whole and C's rows are
+     * contiguous, else {@link GemmKernel#mergeTile}. A separate method, so that the kernel's
+     * accumulators stay in registers: inlined vector epilogues push C2 past its node budget and
+     * the accumulators get boxed.
+     */
+    private static void merge(float[] tile, float alpha, float beta, float[] c, int cOff, int cRs, int cCs,
+                              int mr, int nr) {
+        final int l = FS.length(), ld = 2 * l;
+        if (mr != MR || nr != ld || cCs != 1) {
+            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
+            return;
+        }
+        FloatVector va = FloatVector.broadcast(FS, alpha);
+        if (beta == 0f) {
+            for (int r = 0; r < MR; r++) {
+                int t = r * ld, o = cOff + r * cRs;
+                FloatVector.fromArray(FS, tile, t).mul(va).intoArray(c, o);
+                FloatVector.fromArray(FS, tile, t + l).mul(va).intoArray(c, o + l);
+            }
+        } else {
+            FloatVector vb = FloatVector.broadcast(FS, beta);
+            for (int r = 0; r < MR; r++) {
+                int t = r * ld, o = cOff + r * cRs;
+                FloatVector lo = FloatVector.fromArray(FS, tile, t).mul(va);
+                FloatVector.fromArray(FS, c, o).fma(vb, lo).intoArray(c, o);
+                FloatVector hi = FloatVector.fromArray(FS, tile, t + l).mul(va);
+                FloatVector.fromArray(FS, c, o + l).fma(vb, hi).intoArray(c, o + l);
+            }
+        }
     }
 
     @Override
@@ -102,34 +116,47 @@ final class GemmVectorKernel implements GemmKernel {
             x = DoubleVector.broadcast(DS, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
             x = DoubleVector.broadcast(DS, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        if (mr == MR && nr == 2 * l && cCs == 1) {
-            put(c00, alpha, beta, c, cOff); put(c01, alpha, beta, c, cOff + l);
-            put(c10, alpha, beta, c, cOff + cRs); put(c11, alpha, beta, c, cOff + cRs + l);
-            put(c20, alpha, beta, c, cOff + 2 * cRs); put(c21, alpha, beta, c, cOff + 2 * cRs + l);
-            put(c30, alpha, beta, c, cOff + 3 * cRs); put(c31, alpha, beta, c, cOff + 3 * cRs + l);
-            put(c40, alpha, beta, c, cOff + 4 * cRs); put(c41, alpha, beta, c, cOff + 4 * cRs + l);
-            put(c50, alpha, beta, c, cOff + 5 * cRs); put(c51, alpha, beta, c, cOff + 5 * cRs + l);
-            put(c60, alpha, beta, c, cOff + 6 * cRs); put(c61, alpha, beta, c, cOff + 6 * cRs + l);
-            put(c70, alpha, beta, c, cOff + 7 * cRs); put(c71, alpha, beta, c, cOff + 7 * cRs + l);
-        } else {
-            int ld = 2 * l;
-            c00.intoArray(tile, 0); c01.intoArray(tile, l);
-            c10.intoArray(tile, ld); c11.intoArray(tile, ld + l);
-            c20.intoArray(tile, 2 * ld); c21.intoArray(tile, 2 * ld + l);
-            c30.intoArray(tile, 3 * ld); c31.intoArray(tile, 3 * ld + l);
-            c40.intoArray(tile, 4 * ld); c41.intoArray(tile, 4 * ld + l);
-            c50.intoArray(tile, 5 * ld); c51.intoArray(tile, 5 * ld + l);
-            c60.intoArray(tile, 6 * ld); c61.intoArray(tile, 6 * ld + l);
-            c70.intoArray(tile, 7 * ld); c71.intoArray(tile, 7 * ld + l);
-            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
-        }
+        c00.intoArray(tile, 0); c01.intoArray(tile, l);
+        c10.intoArray(tile, 2 * l); c11.intoArray(tile, 3 * l);
+        c20.intoArray(tile, 4 * l); c21.intoArray(tile, 5 * l);
+        c30.intoArray(tile, 6 * l); c31.intoArray(tile, 7 * l);
+        c40.intoArray(tile, 8 * l); c41.intoArray(tile, 9 * l);
+        c50.intoArray(tile, 10 * l); c51.intoArray(tile, 11 * l);
+        c60.intoArray(tile, 12 * l); c61.intoArray(tile, 13 * l);
+        c70.intoArray(tile, 14 * l); c71.intoArray(tile, 15 * l);
+        merge(tile, alpha, beta, c, cOff, cRs, cCs, mr, nr);
     }
 
-    /** {@code c[i..] = alpha·acc + beta·c[i..]}, not reading c when beta is 0. */
-    private static void put(DoubleVector acc, double alpha, double beta, double[] c, int i) {
-        DoubleVector r = acc.mul(alpha);
-        if (beta != 0d) r = DoubleVector.fromArray(DS, c, i).fma(DoubleVector.broadcast(DS, beta), r);
-        r.intoArray(c, i);
+    /**
+     * Writes the MR×NR tile into C: vector rows when the tile is whole and C's rows are
+     * contiguous, else {@link GemmKernel#mergeTile}. A separate method, so that the kernel's
+     * accumulators stay in registers: inlined vector epilogues push C2 past its node budget and
+     * the accumulators get boxed.
+     */
+    private static void merge(double[] tile, double alpha, double beta, double[] c, int cOff, int cRs, int cCs,
+                              int mr, int nr) {
+        final int l = DS.length(), ld = 2 * l;
+        if (mr != MR || nr != ld || cCs != 1) {
+            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
+            return;
+        }
+        DoubleVector va = DoubleVector.broadcast(DS, alpha);
+        if (beta == 0d) {
+            for (int r = 0; r < MR; r++) {
+                int t = r * ld, o = cOff + r * cRs;
+                DoubleVector.fromArray(DS, tile, t).mul(va).intoArray(c, o);
+                DoubleVector.fromArray(DS, tile, t + l).mul(va).intoArray(c, o + l);
+            }
+        } else {
+            DoubleVector vb = DoubleVector.broadcast(DS, beta);
+            for (int r = 0; r < MR; r++) {
+                int t = r * ld, o = cOff + r * cRs;
+                DoubleVector lo = DoubleVector.fromArray(DS, tile, t).mul(va);
+                DoubleVector.fromArray(DS, c, o).fma(vb, lo).intoArray(c, o);
+                DoubleVector hi = DoubleVector.fromArray(DS, tile, t + l).mul(va);
+                DoubleVector.fromArray(DS, c, o + l).fma(vb, hi).intoArray(c, o + l);
+            }
+        }
     }
 
     @Override
@@ -140,8 +167,10 @@ final class GemmVectorKernel implements GemmKernel {
         for (; i + 4 * l <= n; i += 4 * l) {
             s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
             s1 = FloatVector.fromArray(FS, x, xOff + i + l).fma(FloatVector.fromArray(FS, y, yOff + i + l), s1);
-            s2 = FloatVector.fromArray(FS, x, xOff + i + 2 * l).fma(FloatVector.fromArray(FS, y, yOff + i + 2 * l), s2);
-            s3 = FloatVector.fromArray(FS, x, xOff + i + 3 * l).fma(FloatVector.fromArray(FS, y, yOff + i + 3 * l), s3);
+            s2 = FloatVector.fromArray(FS, x, xOff + i + 2 * l)
+                    .fma(FloatVector.fromArray(FS, y, yOff + i + 2 * l), s2);
+            s3 = FloatVector.fromArray(FS, x, xOff + i + 3 * l)
+                    .fma(FloatVector.fromArray(FS, y, yOff + i + 3 * l), s3);
         }
         for (; i + l <= n; i += l) {
             s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
@@ -157,7 +186,8 @@ final class GemmVectorKernel implements GemmKernel {
         FloatVector sv = FloatVector.broadcast(FS, s);
         int i = 0;
         for (; i + l <= n; i += l) {
-            FloatVector.fromArray(FS, x, xOff + i).fma(sv, FloatVector.fromArray(FS, y, yOff + i)).intoArray(y, yOff + i);
+            FloatVector yi = FloatVector.fromArray(FS, y, yOff + i);
+            FloatVector.fromArray(FS, x, xOff + i).fma(sv, yi).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
     }
@@ -170,8 +200,10 @@ final class GemmVectorKernel implements GemmKernel {
         for (; i + 4 * l <= n; i += 4 * l) {
             s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
             s1 = DoubleVector.fromArray(DS, x, xOff + i + l).fma(DoubleVector.fromArray(DS, y, yOff + i + l), s1);
-            s2 = DoubleVector.fromArray(DS, x, xOff + i + 2 * l).fma(DoubleVector.fromArray(DS, y, yOff + i + 2 * l), s2);
-            s3 = DoubleVector.fromArray(DS, x, xOff + i + 3 * l).fma(DoubleVector.fromArray(DS, y, yOff + i + 3 * l), s3);
+            s2 = DoubleVector.fromArray(DS, x, xOff + i + 2 * l)
+                    .fma(DoubleVector.fromArray(DS, y, yOff + i + 2 * l), s2);
+            s3 = DoubleVector.fromArray(DS, x, xOff + i + 3 * l)
+                    .fma(DoubleVector.fromArray(DS, y, yOff + i + 3 * l), s3);
         }
         for (; i + l <= n; i += l) {
             s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
@@ -187,7 +219,8 @@ final class GemmVectorKernel implements GemmKernel {
         DoubleVector sv = DoubleVector.broadcast(DS, s);
         int i = 0;
         for (; i + l <= n; i += l) {
-            DoubleVector.fromArray(DS, x, xOff + i).fma(sv, DoubleVector.fromArray(DS, y, yOff + i)).intoArray(y, yOff + i);
+            DoubleVector yi = DoubleVector.fromArray(DS, y, yOff + i);
+            DoubleVector.fromArray(DS, x, xOff + i).fma(sv, yi).intoArray(y, yOff + i);
         }
         for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
     }

@@ -266,8 +266,8 @@ public final class Pool {
 
     private static void halfKernel(String op, int pad, int k, int dil) {
         if (pad > ((k - 1) * dil + 1) / 2) {
-            throw new IllegalArgumentException(op + ": pad should be at most half of effective kernel size, but got pad="
-                    + pad + ", kernel_size=" + k + " and dilation=" + dil);
+            throw new IllegalArgumentException(op + ": pad should be at most half of effective kernel size, but got "
+                    + "pad=" + pad + ", kernel_size=" + k + " and dilation=" + dil);
         }
     }
 

@@ -7,16 +7,16 @@ import dev.kindling.backend.UnaryOp;
 final class ScalarFloatKernels extends FloatKernels {
 
     @Override
-    boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n, float alpha) {
+    void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n, float alpha) {
         if (as == 1 && bs == 1) {
             switch (op) {
                 case ADD -> { if (alpha == 1f) { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + b[bo + i]; } else { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + alpha * b[bo + i]; } }
                 case SUB -> { if (alpha == 1f) { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; } else { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - alpha * b[bo + i]; } }
                 case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; }
                 case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; }
-                default -> { return false; }
+                default -> throw new IllegalStateException(op + " has no float32 fast path");
             }
-            return true;
+            return;
         }
         if (as == 1 && bs == 0) {
             float s = b[bo];
@@ -25,9 +25,9 @@ final class ScalarFloatKernels extends FloatKernels {
                 case SUB -> { float v = alpha * s; for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - v; }
                 case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * s; }
                 case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / s; }
-                default -> { return false; }
+                default -> throw new IllegalStateException(op + " has no float32 fast path");
             }
-            return true;
+            return;
         }
         if (as == 0 && bs == 1) {
             float s = a[ao];
@@ -36,9 +36,9 @@ final class ScalarFloatKernels extends FloatKernels {
                 case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = s - alpha * b[bo + i]; }
                 case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = s * b[bo + i]; }
                 case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = s / b[bo + i]; }
-                default -> { return false; }
+                default -> throw new IllegalStateException(op + " has no float32 fast path");
             }
-            return true;
+            return;
         }
         // both operands broadcast: one value for the whole row
         float v = switch (op) {
@@ -49,11 +49,10 @@ final class ScalarFloatKernels extends FloatKernels {
             default -> throw new IllegalStateException(op + " has no float32 fast path");
         };
         java.util.Arrays.fill(o, oo, oo + n, v);
-        return true;
     }
 
     @Override
-    boolean unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2) {
+    void unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2) {
         switch (op) {
             case NEG -> { for (int i = 0; i < n; i++) y[yo + i] = -x[xo + i]; }
             case ABS -> { for (int i = 0; i < n; i++) y[yo + i] = Math.abs(x[xo + i]); }
@@ -65,9 +64,8 @@ final class ScalarFloatKernels extends FloatKernels {
             case LOG -> { for (int i = 0; i < n; i++) y[yo + i] = (float) Math.log(x[xo + i]); }
             case TANH -> { for (int i = 0; i < n; i++) y[yo + i] = (float) Math.tanh(x[xo + i]); }
             case SIGMOID -> { for (int i = 0; i < n; i++) y[yo + i] = (float) SpecialMath.sigmoid(x[xo + i]); }
-            default -> { return false; }
+            default -> throw new IllegalStateException(op + " has no float32 fast path");
         }
-        return true;
     }
 
     @Override

@@ -17,9 +17,10 @@ final class VectorFloatKernels extends FloatKernels {
     private final ScalarFloatKernels tail = new ScalarFloatKernels();
 
     @Override
-    boolean binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n, float alpha) {
+    void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs, float[] o, int oo, int n, float alpha) {
         if (as == 0 && bs == 0) {
-            return tail.binary(op, a, ao, as, b, bo, bs, o, oo, n, alpha);
+            tail.binary(op, a, ao, as, b, bo, bs, o, oo, n, alpha);
+            return;
         }
         int i = 0;
         int bound = S.loopBound(n);
@@ -54,11 +55,10 @@ final class VectorFloatKernels extends FloatKernels {
             }
         }
         if (i < n) tail.binary(op, a, ao + i * as, as, b, bo + i * bs, bs, o, oo + i, n - i, alpha);
-        return true;
     }
 
     @Override
-    boolean unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2) {
+    void unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2) {
         int i = 0;
         int bound = S.loopBound(n);
         switch (op) {
@@ -78,10 +78,12 @@ final class VectorFloatKernels extends FloatKernels {
             case EXP -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i); }
             case LOG -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i); }
             case TANH -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i); }
-            default -> { return tail.unary(op, x, xo, y, yo, n, p1, p2); }
+            default -> {
+                tail.unary(op, x, xo, y, yo, n, p1, p2);
+                return;
+            }
         }
         if (i < n) tail.unary(op, x, xo + i, y, yo + i, n - i, p1, p2);
-        return true;
     }
 
     @Override

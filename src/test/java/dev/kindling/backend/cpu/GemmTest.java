@@ -214,14 +214,18 @@ class GemmTest {
     }
 
     @Test
-    void matrixVectorShapesInEveryOrientation() {
+    void thinAndTinyShapesInEveryOrientation() {
         Random r = new Random(15);
         Parallel.setNumThreads(2);
         for (GemmKernel kern : KERNELS) {
             for (int mode = 0; mode < 9; mode++) {
-                // large enough to be split among threads, and short rows below AXPY_MIN_LENGTH
-                int[][] shapes = {{1, 2500, 900}, {2400, 1, 900}, {1, 1, 3000}, {1, 40, 3}, {40, 1, 3}, {3, 5, 9}};
+                // large enough to be split among threads, short rows below AXPY_MIN_LENGTH, thin
+                // products on the direct dot path, and tiny ones
+                int[][] shapes = {{1, 2500, 900}, {2400, 1, 900}, {1, 1, 3000}, {1, 40, 3}, {40, 1, 3}, {3, 5, 9},
+                                  {2, 300, 100}, {5, 300, 200}, {300, 6, 200}, {2, 3, 4}};
                 for (int[] s : shapes) {
+                    // the large, threaded shapes in three layout pairs, the rest in all nine
+                    if ((long) s[0] * s[1] * s[2] > Gemm.THREAD_WORK && mode % 4 != 0) continue;
                     Layout la = Layout.of(s[0], s[2], mode % 3, r), lb = Layout.of(s[2], s[1], mode / 3, r);
                     Case t = new Case(s[0], s[1], s[2], la, lb, Layout.of(s[0], s[1], r.nextInt(3), r), 0.75, 0.25);
                     checkFloat(kern, true, t, r);
