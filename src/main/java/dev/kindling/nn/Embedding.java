@@ -11,7 +11,8 @@ import dev.kindling.nn.init.Init;
  * {@code torch.nn.Embedding}: the input holds int64 (or int32) indices, the output has one more
  * dim. The weight is initialised N(0, 1), with the row {@code paddingIdx} (if any) zeroed; that
  * row's gradient is always zero, so it stays whatever it is. With {@code maxNorm}, rows whose
- * norm exceeds it are rescaled in place when looked up.
+ * norm exceeds it are rescaled in place when looked up (so such a forward changes the weight and
+ * must not run concurrently with other uses of the module).
  *
  * <pre>{@code
  * var emb = new Embedding(10, 3, 0);         // padding_idx = 0
