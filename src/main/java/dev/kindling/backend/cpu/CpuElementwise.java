@@ -196,6 +196,13 @@ final class CpuElementwise {
         Strided as = a.broadcastTo(out.shape), bs = b.broadcastTo(out.shape), cs = c.broadcastTo(out.shape);
         Iter it = new Iter(out.shape, out, as, bs, cs);
         int os = it.innerStride(0), s1 = it.innerStride(1), s2 = it.innerStride(2), s3 = it.innerStride(3);
+        if (FloatKernels.supports(op) && isF32(a) && isF32(b) && isF32(c) && isF32(out) && os == 1
+                && (s1 | 1) == 1 && (s2 | 1) == 1 && (s3 | 1) == 1) {
+            float[] x = floatArray(a), y = floatArray(b), z = floatArray(c), o = floatArray(out);
+            float fp = (float) p;
+            it.forEach(len -> (off, n) -> FloatKernels.INSTANCE.ternary(op, x, off[1], s1, y, off[2], s2, z, off[3], s3, o, off[0], n, fp));
+            return;
+        }
         // WHERE's condition is BOOL and decides nothing about the compute type
         boolean fl = out.dtype.isFloatingPoint() || (op == TernaryOp.WHERE ? floating(b, c) : floating(a, b, c));
         if (fl) {

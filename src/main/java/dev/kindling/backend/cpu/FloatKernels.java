@@ -20,6 +20,14 @@ abstract class FloatKernels {
         return op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV;
     }
 
+    /** The ternary ops with a float32 fast path. */
+    static boolean supports(dev.kindling.backend.TernaryOp op) {
+        return switch (op) {
+            case ADDCMUL, ADDCDIV, LERP -> true;
+            default -> false;
+        };
+    }
+
     /** The unary ops with a float32 fast path. */
     static boolean supports(UnaryOp op) {
         return switch (op) {
@@ -34,6 +42,45 @@ abstract class FloatKernels {
 
     /** {@code y[yo + i] = op(x[xo + i])}, for a supported op. */
     abstract void unary(UnaryOp op, float[] x, int xo, float[] y, int yo, int n, float p1, float p2);
+
+    /**
+     * {@code o[oo + i] = op(a[ao + i*as], b[bo + i*bs], c[co + i*cs])} with strides in {0, 1}, for a
+     * supported ternary op (the optimizers' addcmul, addcdiv and lerp).
+     */
+    void ternary(dev.kindling.backend.TernaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                 float[] c, int co, int cs, float[] o, int oo, int n, float p) {
+        if (as == 1 && bs == 1 && cs == 1) {
+            switch (op) {
+                case ADDCMUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + p * b[bo + i] * c[co + i]; }
+                case ADDCDIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + p * b[bo + i] / c[co + i]; }
+                default -> { for (int i = 0; i < n; i++) o[oo + i] = lerp(a[ao + i], b[bo + i], c[co + i]); }
+            }
+            return;
+        }
+        if (op == dev.kindling.backend.TernaryOp.LERP && as == 1 && bs == 1 && cs == 0) {
+            float w = c[co];
+            if (Math.abs(w) < 0.5f) {
+                for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + w * (b[bo + i] - a[ao + i]);
+            } else {
+                float wc = 1 - w;
+                for (int i = 0; i < n; i++) o[oo + i] = b[bo + i] - (b[bo + i] - a[ao + i]) * wc;
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            float x = a[ao + i * as], y = b[bo + i * bs], z = c[co + i * cs];
+            o[oo + i] = switch (op) {
+                case ADDCMUL -> x + p * y * z;
+                case ADDCDIV -> x + p * y / z;
+                default -> lerp(x, y, z);
+            };
+        }
+    }
+
+    /** PyTorch's lerp: the formula that stays exact at the end point it is closer to. */
+    static float lerp(float start, float end, float w) {
+        return Math.abs(w) < 0.5f ? start + w * (end - start) : end - (end - start) * (1 - w);
+    }
 
     /** The sum of {@code x[off .. off+n)}, accumulated in blocks and combined in double. */
     abstract double sum(float[] x, int off, int n);
