@@ -8,7 +8,7 @@
 #   benchmarks/run.sh --only='sgemm.*'     # a subset (options go to both runs)
 #
 # Budgets (seconds of measuring, shared adaptively by the workloads): BENCH_BUDGET (JDK 17,
-# default 300) and BENCH_BUDGET_JDK25 (default 150; 0 skips the JDK 25 run). JDKs: JAVA17_HOME
+# default 280) and BENCH_BUDGET_JDK25 (default 140; 0 skips the JDK 25 run). JDKs: JAVA17_HOME
 # (default: the java on PATH) and JAVA25_HOME (default /usr/lib/jvm/temurin-25-jdk-amd64).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,8 +16,8 @@ root=$(dirname "$here")
 results=$here/results
 java17=${JAVA17_HOME:+$JAVA17_HOME/bin/}java
 java25=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-budget=${BENCH_BUDGET:-300}
-budget25=${BENCH_BUDGET_JDK25:-150}
+budget=${BENCH_BUDGET:-280}
+budget25=${BENCH_BUDGET_JDK25:-140}
 start=$(date +%s)
 
 mvn -q -o -f "$root/pom.xml" -Dmaven.test.skip=true package

@@ -25,7 +25,7 @@ import org.bytedeco.javacpp.PointerScope;
  * </pre>
  *
  * <p>Options: {@code --out=FILE} (required); {@code --budget=SECONDS} for all workloads together
- * (default 330; each workload gets an equal share of what is left when it starts, so time a
+ * (default 280; each workload gets an equal share of what is left when it starts, so time a
  * fast workload leaves over goes to the slower ones after it); {@code --threads=1,2};
  * {@code --timing=both|kindling|best:FILE} (with {@code kindling}, libtorch is still loaded for
  * the cross-check but not timed; with {@code best:FILE}, libtorch is timed only under the thread
@@ -44,7 +44,7 @@ public final class BenchMain {
     private BenchMain() {}
 
     /** Default budget for all workloads, in seconds: leaves room for a JDK 25 run in ten minutes. */
-    static final double DEFAULT_BUDGET_SECONDS = 330;
+    static final double DEFAULT_BUDGET_SECONDS = 280;
     /** Smallest slice of the budget a workload gets, in seconds, however late it comes. */
     static final double MIN_SLICE_SECONDS = 2;
 

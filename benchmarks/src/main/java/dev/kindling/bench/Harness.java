@@ -12,13 +12,14 @@ import java.util.List;
  * <p>Policy, in order:
  * <ol>
  *   <li><b>Warm-up</b>, interleaved across variants, until each has run for its share of
- *       {@link #WARMUP_SHARE} of the budget and at least {@link #MIN_WARMUP_BATCHES} batches:
+ *       {@link #WARMUP_SHARE} of the budget and at least {@link #MIN_WARMUP_BATCHES} batches
+ *       (fewer for a variant slower than its share):
  *       the JIT compiles Kindling's kernels and libtorch fills its caches. Batches double until
  *       one lasts {@link #SAMPLE_NANOS}, so sub-microsecond ops are timed in bulk.</li>
  *   <li><b>Samples</b>: each round times one batch of every variant, starting the round at a
  *       different variant each time, so drift in the machine's load hits all alike. The number
  *       of rounds fills the rest of the budget, between {@link #MIN_ROUNDS} and
- *       {@link #MAX_ROUNDS}; a workload slower than its budget still gets the minimum.</li>
+ *       {@link #MAX_ROUNDS}; a workload slower than its budget still gets a minimum.</li>
  *   <li><b>Statistic</b>: the median of the per-iteration sample times, with the quartiles to
  *       show the noise.</li>
  * </ol>
@@ -30,12 +31,15 @@ final class Harness {
 
     /** Share of a group's budget spent warming up. */
     static final double WARMUP_SHARE = 0.3;
-    /** Fewest warm-up batches per variant, whatever the budget. */
-    static final int MIN_WARMUP_BATCHES = 3;
+    /** Fewest warm-up batches per variant; a variant whose batches outlast its warm-up share gets only the second number. */
+    static final int MIN_WARMUP_BATCHES = 3, MIN_WARMUP_BATCHES_SLOW = 2;
     /** Target duration of one timed batch, in nanoseconds. */
     static final long SAMPLE_NANOS = 10_000_000L;
-    /** Fewest and most timed rounds per group. */
-    static final int MIN_ROUNDS = 5, MAX_ROUNDS = 31;
+    /**
+     * Fewest and most timed rounds per group; a group whose {@link #MIN_ROUNDS} rounds would take
+     * more than twice the budget left gets {@link #MIN_ROUNDS_SLOW} instead.
+     */
+    static final int MIN_ROUNDS = 5, MIN_ROUNDS_SLOW = 3, MAX_ROUNDS = 31;
 
     /** One way of running a workload: a side and the thread setting applied before it runs. */
     record Variant(String impl, String config, int threads, Side side, Runnable applyThreads) {}
@@ -60,7 +64,9 @@ final class Harness {
         while (warming) {
             warming = false;
             for (int v = 0; v < k; v++) {
-                if (warmSpent[v] >= warmEach && warmBatches[v] >= MIN_WARMUP_BATCHES) continue;
+                boolean enough = warmBatches[v] >= MIN_WARMUP_BATCHES
+                        || warmBatches[v] >= MIN_WARMUP_BATCHES_SLOW && warmSpent[v] >= warmEach;
+                if (enough && warmSpent[v] >= warmEach) continue;
                 warming = true;
                 Variant var = variants.get(v);
                 var.applyThreads().run();
@@ -76,7 +82,8 @@ final class Harness {
         double roundCost = 0;
         for (int v = 0; v < k; v++) roundCost += batch[v] * estimate[v];
         long left = budgetNanos - (System.nanoTime() - start);
-        int rounds = (int) Math.max(MIN_ROUNDS, Math.min(MAX_ROUNDS, left / Math.max(1, roundCost)));
+        int fit = (int) Math.min(MAX_ROUNDS, left / Math.max(1, roundCost));
+        int rounds = Math.max(fit, roundCost * MIN_ROUNDS > 2.0 * Math.max(left, 0) ? MIN_ROUNDS_SLOW : MIN_ROUNDS);
         double[][] samples = new double[k][rounds];
         int done = 0;
         long hardStop = start + 2 * budgetNanos;
@@ -88,7 +95,7 @@ final class Harness {
                 samples[v][r] = timeBatch(var.side(), batch[v]);
             }
             done = r + 1;
-            if (done >= MIN_ROUNDS && System.nanoTime() > hardStop) break;
+            if (done >= MIN_ROUNDS_SLOW && System.nanoTime() > hardStop) break;
         }
         List<Stats> stats = new ArrayList<>();
         for (int v = 0; v < k; v++) {

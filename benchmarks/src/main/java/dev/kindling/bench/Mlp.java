@@ -4,6 +4,7 @@ import static dev.kindling.bench.Inputs.bound;
 import static dev.kindling.bench.Inputs.k;
 
 import dev.kindling.Tensor;
+import dev.kindling.nn.functional.F;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.global.torch;
@@ -12,9 +13,10 @@ import org.bytedeco.pytorch.global.torch;
  * The backward pass of a 784-512-256-10 MLP (ReLU, cross-entropy) at batch 128, and, to measure
  * the autograd engine's overhead, the five matrix products that backward runs, timed alone.
  *
- * <p>The forward is written as {@code F.linear} writes it ({@code bias.addmm(x, weight.t())}) with
- * Kindling's tensor ops, so it needs nothing beyond the core. The backward workload prepares a
- * fresh forward graph before each iteration, untimed, and times {@code loss.backward()} alone.
+ * <p>The forward uses {@code F.linear} ({@code bias.addmm(x, weight.t())}), {@code relu} and
+ * {@code F.crossEntropy}; libtorch uses {@code torch::linear}, {@code relu}, {@code log_softmax} and
+ * {@code nll_loss}. The backward workload prepares a fresh forward graph before each iteration,
+ * untimed, and times {@code loss.backward()} alone.
  *
  * <p>For a layer {@code y = b + x·Wᵀ}, {@code mm}'s backward computes {@code g·W} (the input's
  * gradient) and {@code xᵀ·g} (the weight's, transposed); the first layer's input needs no
@@ -45,7 +47,7 @@ final class Mlp {
     static Tensor forward(Tensor x, List<Tensor> p) {
         Tensor h = x;
         for (int l = 0; l < LAYERS.length; l++) {
-            h = p.get(2 * l + 1).addmm(h, p.get(2 * l).t());
+            h = F.linear(h, p.get(2 * l), p.get(2 * l + 1));
             if (l < LAYERS.length - 1) h = h.relu();
         }
         return h;
@@ -78,7 +80,7 @@ final class Mlp {
 
                 @Override public void prepare() {
                     for (Tensor p : kp) p.setGrad(null);
-                    loss = Workloads.nll(forward(kx, kp).logSoftmax(1), kt);
+                    loss = F.crossEntropy(forward(kx, kp), kt);
                 }
 
                 @Override public void run() { loss.backward(); }

@@ -8,6 +8,7 @@ import static dev.kindling.bench.Workload.Unit;
 
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
+import dev.kindling.nn.functional.F;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -49,18 +50,14 @@ final class Workloads {
         w.add(conv("conv-64-fwd", 64, false));
         w.add(conv("conv-64-fwdbwd", 64, true));
         w.add(maxPool());
-        w.add(missing("batchnorm2d", "batch norm 2d [32,64,32,32], training", Unit.MS,
-                "needs `F.batchNorm` (`dev.kindling.nn.functional`, issue 4), not on main yet"));
+        w.add(Networks.batchNorm());
         w.add(addOneElement());
         w.add(tinyAutograd());
         w.add(Mlp.backward());
         w.add(Mlp.backwardMatmuls());
-        w.add(missing("mlp-step", "MLP 784-512-256-10 b128 training step (CE, SGD momentum)", Unit.MS,
-                "needs `dev.kindling.nn` (Linear, CrossEntropyLoss) and `dev.kindling.optim.SGD` (issue 4), not on main yet"));
-        w.add(missing("cnn-step", "LeNet-style CNN training step, [64,1,28,28]", Unit.MS,
-                "needs `dev.kindling.nn` (Conv2d, MaxPool2d, Linear) and `dev.kindling.optim.SGD` (issue 4), not on main yet"));
-        w.add(missing("resnet18-fwd", "ResNet-18 forward, [8,3,224,224]", Unit.MS,
-                "needs `dev.kindling.models.ResNet` (issue 5) and `dev.kindling.nn` (issue 4), not on main yet"));
+        w.add(Networks.mlpStep());
+        w.add(Networks.cnnStep());
+        w.add(Networks.resnet18());
         return w;
     }
 
@@ -159,17 +156,12 @@ final class Workloads {
             float[] x = in.uniform(n * c, -4, 4);
             long[] t = in.classes(n, c);
             Tensor kx = k(x, n, c), kt = k(t, n);
-            return new Workload.Sides(Side.kindling(() -> nll(kx.logSoftmax(1), kt)), () -> {
+            return new Workload.Sides(Side.kindling(() -> F.nllLoss(kx.logSoftmax(1), kt)), () -> {
                 var lx = Lt.floats(x, n, c);
                 var lt = Lt.longs(t, n);
                 return Side.libtorch(() -> torch.nll_loss(torch.log_softmax(lx, 1), lt));
             });
         });
-    }
-
-    /** Mean negative log likelihood of class indices, from Kindling's public tensor ops. */
-    static Tensor nll(Tensor logProbabilities, Tensor target) {
-        return logProbabilities.gather(1, target.unsqueeze(1)).neg().mean();
     }
 
     // ---------------------------------------------------------------------------------------
