@@ -35,16 +35,26 @@ import org.bytedeco.javacpp.PointerScope;
  * {@code --list}.
  *
  * <p>For each workload: the check (both sides at the largest thread count, from the same initial
- * state), one iteration of Kindling under the {@link HeapProbe}, then for each thread count the
+ * state), a pre-warm of Kindling alone ({@link #PREWARM_SHARE}), then for each thread count the
  * {@link Harness} alternates Kindling with libtorch under each of its thread settings: at
  * {@code n} threads, every (OpenMP, OpenBLAS) pair whose larger member is {@code n}, so that the
- * table can take libtorch at its best.
+ * table can take libtorch at its best; last, Kindling under the {@link HeapProbe}.
  */
 public final class BenchMain {
     private BenchMain() {}
 
     /** Default budget for all workloads, in seconds: leaves room for a JDK 25 run in ten minutes. */
     static final double DEFAULT_BUDGET_SECONDS = 280;
+    /** Most iterations the heap probe averages allocation over (it takes one timed batch, at most this). */
+    static final int HEAP_PROBE_MAX_ITERATIONS = 10_000;
+    /**
+     * Kindling runs alone first, for this share of the workload's slice (at least
+     * {@link #PREWARM_MIN_SECONDS} and {@link #PREWARM_MIN_ITERATIONS}), so that the JIT has
+     * compiled its code before the alternating warm-up and timing begin: on a machine whose cores
+     * are shared, the compiler threads get little time and a short warm-up times the interpreter.
+     */
+    static final double PREWARM_SHARE = 0.1, PREWARM_MIN_SECONDS = 0.5;
+    static final int PREWARM_MIN_ITERATIONS = 2;
     /** Smallest slice of the budget a workload gets, in seconds, however late it comes. */
     static final double MIN_SLICE_SECONDS = 2;
 
@@ -171,13 +181,22 @@ public final class BenchMain {
                     results.write("kind", "check", "id", w.id(), "ok", c.ok(), "error", c.error(), "tolerance", c.tolerance(), "detail", c.detail());
                     log("%-18s check %s", w.id(), c.summary());
                 }
+                // the JIT compiles Kindling's code for this workload before any variant is timed
+                long prewarmEnd = System.nanoTime() + Math.max((long) (PREWARM_MIN_SECONDS * 1e9), (long) (sliceNanos * PREWARM_SHARE));
+                Torch.setNumThreads(threads[0]);
+                for (int i = 0; i < PREWARM_MIN_ITERATIONS || System.nanoTime() < prewarmEnd; i++) {
+                    if (k.hasPrepare()) k.prepare();
+                    k.run();
+                }
                 long timing = Math.max(sliceNanos / 2, sliceNanos - (System.nanoTime() - t0));
                 int totalVariants = 0;
                 for (int n : threads) totalVariants += variants(w, n, k, l).size();
+                int kindlingBatch = 1;
                 for (int n : threads) {
                     List<Harness.Variant> vs = variants(w, n, k, l);
                     for (Harness.Stats s : Harness.alternate(vs, timing * vs.size() / totalVariants)) {
                         Harness.Variant v = s.variant();
+                        if (v.side() == k) kindlingBatch = Math.max(kindlingBatch, s.batch());
                         results.write("kind", "time", "id", w.id(), "impl", v.impl(), "threads", v.threads(), "config", v.config(),
                                 "median", s.median(), "q1", s.q1(), "q3", s.q3(), "min", s.min(), "samples", s.samples(), "batch", s.batch());
                         log("%-18s %-8s %-10s %12s %s  (IQR %4.1f%%, %d×%d)", w.id(), v.impl(), v.config(), format(s.median() / w.unit().nanos),
@@ -186,7 +205,7 @@ public final class BenchMain {
                 }
                 // after timing: cold Vector API code allocates a heap object per vector operation
                 Torch.setNumThreads(maxThreads);
-                HeapProbe.Usage u = HeapProbe.measure(k);
+                HeapProbe.Usage u = HeapProbe.measure(k, Math.min(kindlingBatch, HEAP_PROBE_MAX_ITERATIONS));
                 results.write("kind", "heap", "id", w.id(), "threads", maxThreads, "live", u.live(), "peak", u.peak(), "allocated", u.allocated());
             }
         }

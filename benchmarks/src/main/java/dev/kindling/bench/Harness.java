@@ -13,7 +13,8 @@ import java.util.List;
  * <ol>
  *   <li><b>Warm-up</b>, interleaved across variants, until each has run for its share of
  *       {@link #WARMUP_SHARE} of the budget and at least {@link #MIN_WARMUP_BATCHES} batches
- *       (fewer for a variant slower than its share):
+ *       (fewer for a variant slower than its share), and longer while its times still fall
+ *       (see {@link #SETTLED}):
  *       the JIT compiles Kindling's kernels and libtorch fills its caches. Batches double until
  *       one lasts {@link #SAMPLE_NANOS}, so sub-microsecond ops are timed in bulk.</li>
  *   <li><b>Samples</b>: each round times one batch of every variant, starting the round at a
@@ -31,6 +32,11 @@ final class Harness {
 
     /** Share of a group's budget spent warming up. */
     static final double WARMUP_SHARE = 0.3;
+    /**
+     * Warm-up goes on past its share while the last batch is more than this factor slower than
+     * the best so far (the JIT is still compiling), up to {@link #WARMUP_CAP} times the share.
+     */
+    static final double SETTLED = 1.15, WARMUP_CAP = 3;
     /** Fewest warm-up batches per variant; a variant whose batches outlast its warm-up share gets only the second number. */
     static final int MIN_WARMUP_BATCHES = 3, MIN_WARMUP_BATCHES_SLOW = 2;
     /** Target duration of one timed batch, in nanoseconds. */
@@ -57,7 +63,8 @@ final class Harness {
         long warmEach = (long) (budgetNanos * WARMUP_SHARE / k);
         int[] batch = new int[k];
         Arrays.fill(batch, 1);
-        double[] estimate = new double[k];
+        double[] estimate = new double[k], best = new double[k];
+        Arrays.fill(best, Double.MAX_VALUE);
         long[] warmSpent = new long[k];
         int[] warmBatches = new int[k];
         boolean warming = true;
@@ -66,12 +73,14 @@ final class Harness {
             for (int v = 0; v < k; v++) {
                 boolean enough = warmBatches[v] >= MIN_WARMUP_BATCHES
                         || warmBatches[v] >= MIN_WARMUP_BATCHES_SLOW && warmSpent[v] >= warmEach;
-                if (enough && warmSpent[v] >= warmEach) continue;
+                boolean settled = estimate[v] <= best[v] * SETTLED || warmSpent[v] >= WARMUP_CAP * warmEach;
+                if (enough && settled && warmSpent[v] >= warmEach) continue;
                 warming = true;
                 Variant var = variants.get(v);
                 var.applyThreads().run();
                 long t0 = System.nanoTime();
                 estimate[v] = timeBatch(var.side(), batch[v]);
+                best[v] = Math.min(best[v], estimate[v]);
                 long spent = System.nanoTime() - t0;
                 warmSpent[v] += spent;
                 warmBatches[v]++;

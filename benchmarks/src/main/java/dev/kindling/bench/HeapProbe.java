@@ -14,7 +14,8 @@ import java.util.List;
  * iteration runs; the peak is the sum of the pools' peaks. When no collection happens during the
  * iteration this is exactly the live data plus everything the iteration allocated; when one does,
  * the pools peak at different moments and the sum is an upper bound. Allocation counts every
- * thread (the kernel pool's workers too).
+ * thread (the kernel pool's workers too), and for a side with an untimed preparation only the
+ * timed part.
  */
 final class HeapProbe {
     private HeapProbe() {}
@@ -31,7 +32,11 @@ final class HeapProbe {
     private static final List<MemoryPoolMXBean> HEAP = ManagementFactory.getMemoryPoolMXBeans().stream()
             .filter(p -> p.getType() == MemoryType.HEAP && p.isValid()).toList();
 
-    static Usage measure(Side side) {
+    /**
+     * Peak over one iteration; allocation averaged over {@code iterations} (a tiny op allocates a
+     * few hundred bytes, less than the harness's own noise in a single iteration).
+     */
+    static Usage measure(Side side, int iterations) {
         if (side.hasPrepare()) side.prepare();
         System.gc();
         long live = 0;
@@ -44,6 +49,18 @@ final class HeapProbe {
         long allocated = allocatedBytes() - before;
         long peak = 0;
         for (MemoryPoolMXBean p : HEAP) peak += p.getPeakUsage().getUsed();
+        if (iterations > 1) {
+            long prepared = 0, start = allocatedBytes();
+            for (int i = 1; i < iterations; i++) {
+                if (side.hasPrepare()) {
+                    long p0 = allocatedBytes();
+                    side.prepare();
+                    prepared += allocatedBytes() - p0;
+                }
+                side.run();
+            }
+            allocated = (allocated + allocatedBytes() - start - prepared) / iterations;
+        }
         return new Usage(live, Math.max(peak, live), Math.max(0, allocated));
     }
 

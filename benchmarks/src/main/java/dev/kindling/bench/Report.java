@@ -101,7 +101,7 @@ public final class Report {
         /** The second table: check, heap, throughput, noise; and the MLP backward's overhead. */
         private String details() {
             StringBuilder sb = new StringBuilder();
-            sb.append("| workload | check: max diff / scale (tol) | Kindling heap: live → peak (MiB) | allocated per iteration (MiB) "
+            sb.append("| workload | check: max diff / scale (tol) | Kindling heap: live → peak | allocated per iteration "
                     + "| GFLOP/s 2T: Kindling / libtorch | noise 2T (IQR/median): Kindling / libtorch |\n");
             sb.append("|---|---|--:|--:|--:|--:|\n");
             for (Workload w : Workloads.all()) {
@@ -113,8 +113,8 @@ public final class Report {
                 String check = c == null ? "—" : String.format(Locale.ROOT, "%s %.1e (%.0e)", "true".equals(c.get("ok")) ? "ok" : "**FAIL**",
                         Double.parseDouble(c.get("error")), Double.parseDouble(c.get("tolerance")));
                 if (c != null && !"true".equals(c.get("ok"))) check += " " + c.get("detail");
-                String heap = h == null ? "—" : mib(h.get("live")) + " → " + mib(h.get("peak"));
-                String alloc = h == null ? "—" : mib(h.get("allocated"));
+                String heap = h == null ? "—" : bytes(h.get("live")) + " → " + bytes(h.get("peak"));
+                String alloc = h == null ? "—" : bytes(h.get("allocated"));
                 String gflops = w.flops() > 0 && k2 != null ? BenchMain.format(w.flops() / k2) + " / " + (l2 == null ? "—" : BenchMain.format(w.flops() / l2.median)) : "";
                 Map<String, String> kt = time(main, w.id(), "kindling", 2, null);
                 String noise = kt == null ? "" : spread(kt) + " / " + (l2 == null ? "—" : spread(l2.record));
@@ -123,11 +123,13 @@ public final class Report {
             }
             Workload bw = Workloads.all().stream().filter(x -> x.id().equals("mlp-backward")).findFirst().orElseThrow();
             Workload mm = Workloads.all().stream().filter(x -> x.id().equals("mlp-backward-mm")).findFirst().orElseThrow();
-            Double kb = kindling(main, bw, 2), km = kindling(main, mm, 2);
-            Best lb = libtorch(main, bw, 2), lm = libtorch(main, mm, 2);
-            if (kb != null && km != null) {
-                sb.append(String.format(Locale.ROOT, "%nMLP backward over the matmuls it runs (2 threads): Kindling %+.0f%%%s (target < +%.0f%%).%n",
-                        100 * (kb / km - 1), lb != null && lm != null ? String.format(Locale.ROOT, ", libtorch %+.0f%%", 100 * (lb.median / lm.median - 1)) : "",
+            for (int threads = 1; threads <= 2; threads++) {
+                Double kb = kindling(main, bw, threads), km = kindling(main, mm, threads);
+                Best lb = libtorch(main, bw, threads), lm = libtorch(main, mm, threads);
+                if (kb == null || km == null) continue;
+                sb.append(String.format(Locale.ROOT, "%nMLP backward over the matmuls it runs, %d thread%s: Kindling %+.0f%%%s (target < +%.0f%%).%n",
+                        threads, threads == 1 ? "" : "s", 100 * (kb / km - 1),
+                        lb != null && lm != null ? String.format(Locale.ROOT, ", libtorch %+.0f%%", 100 * (lb.median / lm.median - 1)) : "",
                         100 * bw.target().maxOverhead()));
             }
             return sb.toString();
@@ -207,6 +209,12 @@ public final class Report {
             return String.format(Locale.ROOT, "%.0f%%", 100 * (Double.parseDouble(r.get("q3")) - Double.parseDouble(r.get("q1"))) / m);
         }
 
-        private static String mib(String bytes) { return String.format(Locale.ROOT, "%.1f", Long.parseLong(bytes) / 1048576.0); }
+        /** A byte count in B, KiB or MiB. */
+        private static String bytes(String count) {
+            long b = Long.parseLong(count);
+            if (b < 1024) return b + " B";
+            if (b < 1024 * 1024) return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+            return String.format(Locale.ROOT, "%.1f MiB", b / 1048576.0);
+        }
     }
 }
