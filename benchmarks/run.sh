@@ -29,7 +29,7 @@ mkdir -p "$results"
 # measure the process size on every native allocation.
 export OMP_WAIT_POLICY=PASSIVE
 # Huge pages for both sides. Where the first touch of a 4 KiB page is expensive (a VM that hands
-# freed guest pages back to its host costs ~40 µs a page), glibc's malloc returning libtorch's
+# freed guest pages back to its host costs ~50 µs a page), glibc's malloc returning libtorch's
 # large blocks to the kernel would make every allocating op pay that again, and a JVM heap grows
 # into fresh pages: glibc's malloc uses transparent huge pages, and the JVM pre-touches a fixed
 # heap on them, so that both are measured in their steady state.
