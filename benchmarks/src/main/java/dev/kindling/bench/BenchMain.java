@@ -167,6 +167,7 @@ public final class BenchMain {
             log("done in %.0f s; results in %s", (System.nanoTime() - start) * 1e-9, out);
         }
 
+        @SuppressWarnings("try") // the scope frees the libtorch tensors the workload's set-up created
         private void measure(Workload w, long sliceNanos, Results results) {
             long t0 = System.nanoTime();
             int maxThreads = java.util.Arrays.stream(threads).max().orElse(1);

@@ -217,6 +217,7 @@ final class Networks {
                 }
             });
             Side kindling = new Side() {
+                @SuppressWarnings("try") // inference: no graph is recorded inside the scope
                 private Tensor forward() {
                     try (var g = Torch.noGrad()) {
                         return net.forward(kx);

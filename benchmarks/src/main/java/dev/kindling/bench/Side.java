@@ -112,6 +112,7 @@ interface Side {
             }
         }
 
+        @SuppressWarnings("try") // the scope frees what the check created
         @Override public final List<Part> check() {
             try (PointerScope scope = new PointerScope()) {
                 if (hasPrepare()) prepareBody();
