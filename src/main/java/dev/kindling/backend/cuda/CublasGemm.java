@@ -12,12 +12,8 @@ import jcuda.runtime.cudaStream_t;
 /**
  * Matrix products on cuBLAS through JCublas ({@code libcublas.so.12} must load): float32 and float64
  * with {@code cublas<t>gemmStridedBatched} on the device's stream, int64 on {@link KernelGemm}.
- *
- * <p>cuBLAS is column-major. A row-major [r, c] matrix with row stride ld is, read column-major, its
- * transpose with the same leading dimension, so the row-major product C = op(A) op(B) is computed
- * as the column-major Cᵀ = op(B)ᵀ op(A)ᵀ: the operands swap places, m and n swap, and each keeps its
- * own transposition flag and leading dimension. TF32 stays off (cuBLAS's default math mode), so
- * float32 products are full float32 as on the CPU.
+ * cuBLAS is column-major; {@link ColumnMajorGemm} restates each row-major call. TF32 stays off
+ * (cuBLAS's default math mode), so float32 products are full float32 as on the CPU.
  */
 final class CublasGemm implements Gemm {
     private final CudaDevice device;
@@ -62,17 +58,18 @@ final class CublasGemm implements Gemm {
             return;
         }
         device.makeCurrent();
-        int opA = g.transA() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        int opB = g.transB() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        Pointer pa = CudaDevice.pointer(a), pb = CudaDevice.pointer(b), pc = CudaDevice.pointer(c);
+        ColumnMajorGemm cm = ColumnMajorGemm.of(g);
+        int opX = cm.transX() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int opY = cm.transY() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        Pointer x = CudaDevice.pointer(b), y = CudaDevice.pointer(a), pc = CudaDevice.pointer(c);
         if (dtype == DType.FLOAT32) {
-            check(JCublas2.cublasSgemmStridedBatched(handle, opB, opA, g.n(), g.m(), g.k(),
-                    Pointer.to(new float[] {(float) g.alpha()}), pb, g.ldb(), g.strideB(), pa, g.lda(), g.strideA(),
-                    Pointer.to(new float[] {(float) g.beta()}), pc, g.ldc(), g.strideC(), g.batch()), "cublasSgemmStridedBatched");
+            check(JCublas2.cublasSgemmStridedBatched(handle, opX, opY, cm.m(), cm.n(), cm.k(),
+                    Pointer.to(new float[] {(float) g.alpha()}), x, cm.ldx(), cm.strideX(), y, cm.ldy(), cm.strideY(),
+                    Pointer.to(new float[] {(float) g.beta()}), pc, cm.ldc(), cm.strideC(), cm.batch()), "cublasSgemmStridedBatched");
         } else if (dtype == DType.FLOAT64) {
-            check(JCublas2.cublasDgemmStridedBatched(handle, opB, opA, g.n(), g.m(), g.k(),
-                    Pointer.to(new double[] {g.alpha()}), pb, g.ldb(), g.strideB(), pa, g.lda(), g.strideA(),
-                    Pointer.to(new double[] {g.beta()}), pc, g.ldc(), g.strideC(), g.batch()), "cublasDgemmStridedBatched");
+            check(JCublas2.cublasDgemmStridedBatched(handle, opX, opY, cm.m(), cm.n(), cm.k(),
+                    Pointer.to(new double[] {g.alpha()}), x, cm.ldx(), cm.strideX(), y, cm.ldy(), cm.strideY(),
+                    Pointer.to(new double[] {g.beta()}), pc, cm.ldc(), cm.strideC(), cm.batch()), "cublasDgemmStridedBatched");
         } else {
             throw new IllegalStateException("gemm on " + dtype);
         }

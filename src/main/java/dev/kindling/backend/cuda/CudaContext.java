@@ -23,6 +23,8 @@ final class CudaContext {
     final CachingAllocator allocator;
     final CudaBackend backend;
     private final boolean leakReport;
+    /** The largest scratch buffer of unfolded convolution columns; tests lower it to force chunks. */
+    long colBufferBytes = CudaConv.COL_BUFFER_BYTES;
 
     CudaContext(Driver driver, AllocatorConfig config, boolean leakReport) {
         this.driver = driver;

@@ -39,8 +39,8 @@ final class CudaConv {
     }
 
     /** Samples per chunk when each sample needs {@code perSampleBytes} of scratch. */
-    static int chunk(int n, long perSampleBytes) {
-        return (int) Math.max(1, Math.min(n, COL_BUFFER_BYTES / Math.max(1, perSampleBytes)));
+    static int chunk(CudaContext c, int n, long perSampleBytes) {
+        return (int) Math.max(1, Math.min(n, c.colBufferBytes / Math.max(1, perSampleBytes)));
     }
 
     private static void im2col(CudaContext c, DType dt, Conv2dParams p, int samples, long in, long col,
@@ -81,7 +81,7 @@ final class CudaConv {
         long x = Operands.address(input), w = Operands.address(weight), y = Operands.address(out);
         boolean direct = pointwise(p);
         long colSample = (long) p.c() * kk * L;
-        int chunk = direct ? p.n() : chunk(p.n(), colSample * item);
+        int chunk = direct ? p.n() : chunk(c, p.n(), colSample * item);
         CudaContext.Scratch col = direct ? null : c.scratch((long) chunk * colSample * item);
         try {
             for (int s0 = 0; s0 < p.n(); s0 += chunk) {
@@ -119,7 +119,7 @@ final class CudaConv {
         long go = Operands.address(gradOut), w = Operands.address(weight), gi = Operands.address(gradInput);
         boolean direct = pointwise(p);
         long colSample = (long) p.c() * kk * L;
-        int chunk = direct ? p.n() : chunk(p.n(), colSample * item);
+        int chunk = direct ? p.n() : chunk(c, p.n(), colSample * item);
         CudaContext.Scratch col = direct ? null : c.scratch((long) chunk * colSample * item);
         try {
             for (int s0 = 0; s0 < p.n(); s0 += chunk) {
@@ -153,7 +153,7 @@ final class CudaConv {
             return;
         }
         long perSample = ((long) p.c() * kk * L + (long) p.o() * L) * item;
-        int chunk = chunk(p.n(), perSample);
+        int chunk = chunk(c, p.n(), perSample);
         CudaContext.Scratch col = c.scratch((long) chunk * p.c() * kk * L * item);
         CudaStorage gt = c.storage(dt, (long) chunk * p.o() * L);
         try {
