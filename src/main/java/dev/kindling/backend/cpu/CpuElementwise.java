@@ -98,7 +98,7 @@ final class CpuElementwise {
                 return;
             }
         }
-        if (floating(x)) {
+        if (floating(x) || out.dtype.isFloatingPoint()) {
             it.forEach(() -> {
                 double[] a = new double[BLOCK], r = new double[BLOCK];
                 return (o, n) -> {
