@@ -58,6 +58,12 @@ public final class Cuda {
      */
     public static Backend backend(int index) { return CudaRuntime.backend(index); }
 
+    /**
+     * {free, total} bytes of a device as the driver sees them ({@code torch.cuda.mem_get_info}):
+     * free memory includes neither Kindling's cached blocks nor other processes' use.
+     */
+    public static long[] memGetInfo(int device) { return CudaRuntime.memGetInfo(device); }
+
     // ---- memory (torch.cuda.memory_allocated and friends) ----
 
     private static CachingAllocator allocator(int device) {

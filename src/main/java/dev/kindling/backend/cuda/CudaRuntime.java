@@ -130,6 +130,12 @@ public final class CudaRuntime {
     /** The name of device {@code index}. */
     public static String deviceName(int index) { return context(index).driver.name(); }
 
+    /** {free, total} bytes of device {@code index}, as the driver reports them. */
+    public static long[] memGetInfo(int index) {
+        Driver d = context(index).driver;
+        return new long[] {d.freeBytes(), d.totalBytes()};
+    }
+
     /** What runs matrix products on device {@code index}. */
     public static String gemmName(int index) { return context(index).driver.gemm().name(); }
 }
