@@ -16,11 +16,12 @@ import java.util.Arrays;
  * {@link CachingAllocator}, holding {@link #size()} elements of one dtype.
  *
  * <p>Created by {@link CudaBackend#allocate}; kernels reach the memory through {@link #address()}.
- * The block goes back to the allocator exactly once: when the last tensor using the storage is
- * closed ({@link #release()}, through {@code Storage.releaseRef}), or, as a safety net, when the
- * storage becomes unreachable ({@link DeviceCleaner}). With {@code KINDLING_CUDA_LEAK_REPORT=1} the
- * safety net logs a warning for each storage it reclaims, with the shape of the first tensor that
- * used it, its size, and the stack trace of its allocation.
+ * Each tensor over it holds one reference ({@link #track}), dropped when the tensor is closed or,
+ * as a safety net, when the tensor becomes unreachable ({@link DeviceCleaner}). The block goes back
+ * to the allocator exactly once, when the last reference is dropped ({@link #release()}, through
+ * {@code Storage.releaseRef}), or when a storage no tensor ever used becomes unreachable. With
+ * {@code KINDLING_CUDA_LEAK_REPORT=1} each storage freed by the safety net is logged as a warning
+ * with the shape of the first tensor over it, its size, and the stack trace of its allocation.
  */
 public final class CudaStorage extends Storage {
     private static final Logger log = LoggerFactory.getLogger(CudaStorage.class);
@@ -54,6 +55,32 @@ public final class CudaStorage extends Storage {
     /** Records the shape of the first tensor over this storage, for the leak report. */
     public void noteShape(int[] shape) {
         if (release.stack != null && release.shape == null) release.shape = shape.clone();
+    }
+
+    /**
+     * Takes a reference for {@code tensor} (with its shape, for the leak report): the returned action
+     * drops it, once; if the tensor becomes unreachable first, the cleaner drops it instead. So a
+     * storage is freed when every tensor over it is closed or unreachable, and temporaries that an op
+     * creates over its result stop holding it as soon as they are collected.
+     */
+    public Runnable track(Object tensor, int[] shape) {
+        retain();
+        noteShape(shape);
+        DeviceCleaner.Handle h = DeviceCleaner.INSTANCE.register(tensor, new TensorReference(this));
+        return h::clean;
+    }
+
+    /** A tensor's reference on a storage; holds the storage, not the tensor. */
+    private record TensorReference(CudaStorage storage) implements DeviceCleaner.Action {
+        @Override
+        public void run(boolean unreachable) {
+            boolean wasReleased = storage.isReleased();
+            storage.releaseRef();
+            if (unreachable && !wasReleased && storage.isReleased() && storage.release.stack != null) {
+                Release r = storage.release;
+                log.warn(leakMessage(storage.context.device, r.shape, storage.dtype(), storage.size), r.stack);
+            }
+        }
     }
 
     @Override
