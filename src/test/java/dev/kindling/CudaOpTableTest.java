@@ -93,7 +93,7 @@ class CudaOpTableTest {
                 Tensor::fmod, Tensor::maximum, Tensor::minimum, Tensor::bitwiseAnd, Tensor::bitwiseOr, Tensor::bitwiseXor,
                 Tensor::eq, Tensor::lt, Tensor::ge, Tensor::div, (a, b) -> a.add(b, 3), (a, b) -> a.pow(b.abs().remainder(Tensor.from(new long[] {4}).to(b.dtype()))));
         List<UnaryOperator<Tensor>> unary = List.of(Tensor::abs, Tensor::sign, Tensor::square, t -> t.clamp(-3, 50),
-                t -> t.mul(7), t -> t.pow(3), Tensor::exp, Tensor::bitwiseNot, Tensor::logicalNot, t -> t.sum(1, true), t -> t.cumsum(0),
+                t -> t.mul(7), t -> t.pow(3), t -> t.clamp(-30, 30).exp(), Tensor::bitwiseNot, Tensor::logicalNot, t -> t.sum(1, true), t -> t.cumsum(0),
                 t -> t.bitwiseLeftShift(Tensor.from(new long[] {2}).to(t.dtype())), t -> t.bitwiseRightShift(Tensor.from(new long[] {1}).to(t.dtype())));
         Random r = new Random(13);
         for (DType dt : new DType[] {DType.INT64, DType.INT32, DType.INT16, DType.INT8, DType.UINT8}) {
@@ -165,7 +165,9 @@ class CudaOpTableTest {
                         Tensor x = Tensor.from(v.clone(), 6, 7, 5).to(dt);
                         if (permuted) x = x.permute(2, 0, 1);
                         Tensor cx = permuted ? Tensor.from(v.clone(), 6, 7, 5).to(dt).to(CUDA).permute(2, 0, 1) : x.to(CUDA);
-                        assertSame(red.f().apply(x), red.f().apply(cx), dt == DType.FLOAT16 ? 2e-3 : dt == DType.FLOAT32 ? 1e-5 : 1e-12, 1e-6, red.name());
+                        double rt = dt == DType.FLOAT16 ? 2e-3 : dt == DType.FLOAT32 ? 2e-5 : 1e-11;
+                        double at = dt == DType.FLOAT16 ? 1e-2 : dt == DType.FLOAT32 ? 1e-4 : 1e-11;
+                        assertSame(red.f().apply(x), red.f().apply(cx), rt, at, red.name());
                     }));
                 }
             }
@@ -181,9 +183,9 @@ class CudaOpTableTest {
         tests.add(dynamicTest("long reductions split over many blocks", () -> {
             double[] v = CudaRef.random(r, 3_000_017, -1, 1);
             Tensor x = Tensor.from(v);
-            assertSame(x.sum(), x.to(CUDA).sum(), 1e-10, 1e-9, "sum of 3M");
+            assertSame(x.sum(), x.to(CUDA).sum(), 1e-9, 1e-6, "sum of 3M");
             Tensor f = x.to(DType.FLOAT32);
-            assertSame(f.sum(), f.to(CUDA).sum(), 1e-6, 1e-4, "float32 sum of 3M");
+            assertSame(f.sum(), f.to(CUDA).sum(), 1e-5, 1e-2, "float32 sum of 3M");
             Tensor cols = Tensor.from(java.util.Arrays.copyOf(v, 4096 * 300), 4096, 300).to(DType.FLOAT32);
             assertSame(cols.sum(0, false), cols.to(CUDA).sum(0, false), 1e-5, 1e-4, "column sums");
             assertSame(cols.amax(new int[] {1}, true), cols.to(CUDA).amax(new int[] {1}, true), 0, 0, "row maxima");
@@ -242,7 +244,8 @@ class CudaOpTableTest {
         assertSame(x.to(DType.FLOAT64).indexAdd(0, idx, rows, 0.5), cx.to(DType.FLOAT64).indexAdd(0, idx.to(CUDA), rows.to(CUDA), 0.5), 1e-12, 1e-12, "index_add");
         Tensor pos = Tensor.from(new long[] {29, 0, 7, 7});
         Tensor vals = Tensor.from(new float[] {1, 2, 3, 4});
-        assertExact(x.put(pos, vals, false).select(0, 1), cx.put(pos.to(CUDA), vals.to(CUDA), false).select(0, 1), "put");
+        Tensor distinct = Tensor.from(new long[] {29, 0, 7, 13});
+        assertExact(x.put(distinct, vals, false), cx.put(distinct.to(CUDA), vals.to(CUDA), false), "put");
         assertSame(x.put(pos, vals, true), cx.put(pos.to(CUDA), vals.to(CUDA), true), 1e-6, 1e-6, "put accumulate");
         assertExact(x.take(pos), cx.take(pos.to(CUDA)), "take");
         Tensor mask = x.gt(0);

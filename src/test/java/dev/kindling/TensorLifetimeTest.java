@@ -97,4 +97,26 @@ class TensorLifetimeTest {
         p.close();
         assertEquals(0, cuda.allocator().memoryAllocated());
     }
+
+    @Test
+    void theLeakReportNamesEachTensorTheCollectorHadToFree() {
+        SimulatedCuda cuda = new SimulatedCuda(true);
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true));
+        try {
+            tensor(cuda).view(512, 128);
+            Tensor closed = tensor(cuda);
+            closed.close();
+            SimulatedCuda.collect();
+        } finally {
+            System.setErr(err);
+        }
+        String log = captured.toString();
+        assertEquals(0, cuda.allocator().memoryAllocated());
+        assertEquals(1, log.split("never closed", -1).length - 1, "one report, for the tensor nobody closed:\n" + log);
+        assertTrue(log.contains("CUDA tensor reclaimed by the garbage collector, never closed: shape [256, 256], torch.float32, "
+                + "262144 bytes on cuda:0"), log);
+        assertTrue(log.contains("the CUDA storage was allocated here") && log.contains("TensorLifetimeTest.tensor"), log);
+    }
 }

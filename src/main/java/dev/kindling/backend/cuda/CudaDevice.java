@@ -66,7 +66,8 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
  * the previous one. Every driver call checks its result; failures throw {@link KindlingException}
  * with the driver's name and text of the error. With {@code KINDLING_CUDA_LAUNCH_BLOCKING=1} every
  * launch is followed by a synchronisation, so that an asynchronous kernel failure is reported at the
- * launch that caused it.
+ * launch that caused it; {@code KINDLING_CUDA_GEMM=kernels} runs matrix products on Kindling's own
+ * kernels even where cuBLAS loads.
  *
  * <p>Thread safety: any thread may call any method; the context is made current on the calling
  * thread first, transfers share the staging buffers under a lock.
@@ -78,6 +79,9 @@ final class CudaDevice implements Driver {
     static final int STAGING_BYTES = 8 << 20;
     /** {@code KINDLING_CUDA_LAUNCH_BLOCKING=1}: synchronise after every kernel launch. */
     static final boolean LAUNCH_BLOCKING = "1".equals(System.getenv("KINDLING_CUDA_LAUNCH_BLOCKING"));
+
+    /** {@code KINDLING_CUDA_GEMM=kernels} uses Kindling's GEMM kernels even where cuBLAS loads. */
+    static final String GEMM_ENV = "KINDLING_CUDA_GEMM";
 
     /** The driver's CUDA_ERROR_INSUFFICIENT_DRIVER (JCuda's CUresult does not name it). */
     static final int CUDA_ERROR_INSUFFICIENT_DRIVER = 35;
@@ -166,6 +170,10 @@ final class CudaDevice implements Driver {
     }
 
     private Gemm chooseGemm() {
+        if ("kernels".equals(System.getenv(GEMM_ENV))) {
+            if (GEMM_LOGGED.compareAndSet(false, true)) log.info("CUDA matrix products run on Kindling's own GEMM kernels ({}=kernels)", GEMM_ENV);
+            return new KernelGemm(this);
+        }
         String why;
         try {
             Gemm g = CublasGemm.create(this);
@@ -236,7 +244,13 @@ final class CudaDevice implements Driver {
     public long allocate(long bytes) {
         makeCurrent();
         AddressPointer p = new AddressPointer();
-        int rc = cuMemAlloc(p, bytes);
+        int rc;
+        try {
+            rc = cuMemAlloc(p, bytes);
+        } catch (jcuda.CudaException e) {  // JCudaDriver.setExceptionsEnabled(true) elsewhere in the process
+            if (String.valueOf(e.getMessage()).contains("CUDA_ERROR_OUT_OF_MEMORY")) return 0;
+            throw e;
+        }
         if (rc == CUresult.CUDA_ERROR_OUT_OF_MEMORY) return 0;
         check(rc, "cuMemAlloc(" + bytes + ")");
         return p.address();

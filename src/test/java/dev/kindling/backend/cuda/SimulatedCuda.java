@@ -9,7 +9,14 @@ import dev.kindling.cuda.CachingAllocator;
  * rules are tested with it, without a GPU). Each instance is a fresh simulated cuda:0.
  */
 public final class SimulatedCuda {
-    private final CudaContext ctx = new CudaContext(new FakeDriver(256L << 20, 4096, 4), AllocatorConfig.defaults(), false);
+    private final CudaContext ctx;
+
+    public SimulatedCuda() { this(false); }
+
+    /** With {@code leakReport}, as if {@code KINDLING_CUDA_LEAK_REPORT=1} were set. */
+    public SimulatedCuda(boolean leakReport) {
+        ctx = new CudaContext(new FakeDriver(256L << 20, 4096, 4), AllocatorConfig.defaults(), leakReport);
+    }
 
     public Backend backend() { return ctx.backend; }
 
