@@ -22,6 +22,8 @@ final class DeviceCleaner {
 
     /** How long {@link #reclaim} waits for more references to arrive once none came: 20 ms. */
     static final long QUIET_MILLIS = 20;
+    /** How long {@link #reclaim} waits for the first reference after a collection: 100 ms. */
+    static final long FIRST_MILLIS = 100;
     /** The longest {@link #reclaim} waits in all: 500 ms. */
     static final long MAX_RECLAIM_MILLIS = 500;
 
@@ -72,8 +74,9 @@ final class DeviceCleaner {
     }
 
     /**
-     * Runs the garbage collector, then the actions of everything it found unreachable, waiting
-     * until no reference has arrived for {@link #QUIET_MILLIS} (at most {@link #MAX_RECLAIM_MILLIS}).
+     * Runs the garbage collector, then the actions of everything it found unreachable: waits up to
+     * {@link #FIRST_MILLIS} for a first reference (collecting a second time if none came), then
+     * until none has arrived for {@link #QUIET_MILLIS}, at most {@link #MAX_RECLAIM_MILLIS} in all.
      * Returns how many ran.
      */
     int reclaim() {
@@ -81,6 +84,18 @@ final class DeviceCleaner {
         int n = drain();
         long deadline = System.nanoTime() + MAX_RECLAIM_MILLIS * 1_000_000L;
         try {
+            // the reference handler enqueues after the collection; on a busy machine give it time,
+            // and collect once more if nothing came
+            for (int attempt = 0; n == 0 && attempt < 2; attempt++) {
+                Reference<?> first = queue.remove(FIRST_MILLIS);
+                if (first != null) {
+                    ((Handle) first).run(true);
+                    n++;
+                    n += drain();
+                } else if (attempt == 0) {
+                    System.gc();
+                }
+            }
             while (System.nanoTime() < deadline) {
                 Reference<?> r = queue.remove(QUIET_MILLIS);
                 if (r == null) break;
