@@ -74,6 +74,8 @@ public final class Tensor implements AutoCloseable {
     /** For a differentiable view: the version at which its gradFn was last derived. */
     private int viewVersion = -1;
     private boolean closed;
+    /** For a tensor over device memory: drops its storage reference once (managed by {@link Scopes}). */
+    Runnable memoryHandle;
 
     static {
         Internal.install(new Internal.TensorAccess() {

@@ -7,10 +7,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A memory scope from {@link Torch#scope()}: every tensor created on this thread while it is open
- * is closed when it closes, except the ones passed to {@link #keep}. Scopes nest; a tensor belongs
- * to the innermost open scope, and a kept tensor is handed to the enclosing scope (if any).
+ * A memory scope from {@link Torch#scope()}: every device tensor created on this thread while it is
+ * open is closed when it closes, except the ones passed to {@link #keep}, so the device memory of a
+ * step's temporaries goes back to the allocator at once, without waiting for the garbage collector.
+ * Scopes nest; a tensor belongs to the innermost open scope, and a kept tensor is handed to the
+ * enclosing scope (if any). CPU tensors are not tracked (the garbage collector frees them).
  * {@code close()} throws nothing, so try-with-resources needs no catch.
+ *
+ * <pre>{@code
+ * for (int step = 0; step < steps; step++) {
+ *     try (var scope = Torch.scope()) {
+ *         Tensor loss = model(x).sub(y).square().mean();
+ *         loss.backward();
+ *         ...                        // every tensor made here is closed at the end of the step
+ *     }
+ * }
+ * }</pre>
  */
 public final class TensorScope implements AutoCloseable {
     private final List<Tensor> created = new ArrayList<>();
@@ -23,14 +35,21 @@ public final class TensorScope implements AutoCloseable {
     }
 
     void add(Tensor t) {
+        if (closed) {
+            if (parent != null) parent.add(t);
+            return;
+        }
         created.add(t);
     }
 
-    /** Keeps {@code t} open when this scope closes; returns t. */
+    /** Keeps {@code t} open when this scope closes (handing it to the enclosing scope); returns t. */
     public Tensor keep(Tensor t) {
         kept.add(t);
         return t;
     }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() { return closed; }
 
     @Override
     public void close() {
@@ -45,5 +64,6 @@ public final class TensorScope implements AutoCloseable {
             }
         }
         created.clear();
+        kept.clear();
     }
 }

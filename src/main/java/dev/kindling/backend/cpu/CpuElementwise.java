@@ -104,7 +104,7 @@ final class CpuElementwise {
                 return;
             }
         }
-        if (floating(x)) {
+        if (floating(x) || out.dtype.isFloatingPoint()) {
             it.forEach(len -> {
                 double[] a = new double[Math.min(BLOCK, len)], r = new double[Math.min(BLOCK, len)];
                 return (o, n) -> {
