@@ -87,6 +87,79 @@ final class VectorFloatKernels extends FloatKernels {
     }
 
     @Override
+    void thresholdBackward(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float threshold) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, go + i);
+            gv.blend(zero, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.LE, threshold)).intoArray(o, oo + i);
+        }
+        if (i < n) super.thresholdBackward(g, go + i, x, xo + i, o, oo + i, n - i, threshold);
+    }
+
+    /** Elements per float-lane partial sum before it is added into a double (bounds rounding growth). */
+    private static final int FLUSH = 4096;
+
+    @Override
+    void centeredMoments(float[] x, int off, int n, float m, double[] acc) {
+        int bound = S.loopBound(n);
+        FloatVector mv = FloatVector.broadcast(S, m);
+        int i = 0;
+        while (i < bound) {
+            int end = Math.min(bound, i + FLUSH);
+            FloatVector s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mv);
+                s1 = s1.add(d);
+                s2 = d.fma(d, s2);
+            }
+            acc[0] += s1.reduceLanes(VectorOperators.ADD);
+            acc[1] += s2.reduceLanes(VectorOperators.ADD);
+        }
+        if (i < n) super.centeredMoments(x, off + i, n - i, m, acc);
+    }
+
+    @Override
+    void affine(float[] x, int xo, float[] y, int yo, int n, float a, float b) {
+        int bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).fma(av, bv).intoArray(y, yo + i);
+        if (i < n) super.affine(x, xo + i, y, yo + i, n - i, a, b);
+    }
+
+    @Override
+    void sumAndCenteredDot(float[] g, int go, float[] x, int xo, int n, float m, double[] acc) {
+        int bound = S.loopBound(n);
+        FloatVector mv = FloatVector.broadcast(S, m);
+        int i = 0;
+        while (i < bound) {
+            int end = Math.min(bound, i + FLUSH);
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i);
+                s0 = s0.add(gv);
+                s1 = gv.fma(FloatVector.fromArray(S, x, xo + i).sub(mv), s1);
+            }
+            acc[0] += s0.reduceLanes(VectorOperators.ADD);
+            acc[1] += s1.reduceLanes(VectorOperators.ADD);
+        }
+        if (i < n) super.sumAndCenteredDot(g, go + i, x, xo + i, n - i, m, acc);
+    }
+
+    @Override
+    void affine2(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float a, float b, float k) {
+        int bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b), kv = FloatVector.broadcast(S, k);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, g, go + i).fma(av, FloatVector.fromArray(S, x, xo + i).fma(bv, kv)).intoArray(o, oo + i);
+        }
+        if (i < n) super.affine2(g, go + i, x, xo + i, o, oo + i, n - i, a, b, k);
+    }
+
+    @Override
     double sum(float[] x, int off, int n) {
         if (n < 4 * L) return tail.sum(x, off, n);
         final int block = 4096;
