@@ -405,6 +405,12 @@ public final class Derivatives {
                 c.needs(2) ? scaled(c.input(1).transpose(1, 2).bmm(g), alpha) : null);
     });
 
+    // ---- normalisation (args: the forward's per-channel mean and invstd, eps) ----
+
+    public static final Derivative BATCH_NORM = of("NativeBatchNormBackward0", IN0 | IN1, (c, g) -> FusedOps.batchNormBackward(
+            g, c.input(0), maybe(c, 1), (double[]) c.arg(0), (double[]) c.arg(1), c.doubleArg(2),
+            new boolean[] {c.needs(0), c.needs(1), c.needs(2)}));
+
     // ---- convolution and pooling (args: stride, padding, dilation, groups / pooling geometry) ----
 
     public static final Derivative CONV2D = of("ConvolutionBackward0", IN0 | IN1, (c, g) -> convolutionGrads(c, g, false));
