@@ -107,7 +107,10 @@ public final class Engine {
                     if (slots != null) {
                         for (int i = 0; i < captures.length; i++) {
                             Edge c = captures[i];
-                            if (c != null && c.node() == node) captured[i] = grads[c.inputNr()];
+                            if (c != null && c.node() == node) {
+                                captured[i] = grads[c.inputNr()];
+                                owned.foreign(captured[i]);
+                            }
                         }
                     }
                 }
