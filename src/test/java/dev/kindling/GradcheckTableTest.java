@@ -57,7 +57,9 @@ class GradcheckTableTest {
         c.add(new Case("atanh", in -> in[0].atanh(), s(M), -0.8, 0.8, true));
         c.add(new Case("sigmoid", in -> in[0].sigmoid(), s(M), -3, 3, true, true));
         c.add(new Case("logSigmoid", in -> in[0].logSigmoid(), s(M), -3, 3, true));
-        c.add(new Case("relu", in -> in[0].relu(), s(M), -2, 2, false));
+        c.add(new Case("relu", in -> in[0].relu(), s(M), -2, 2, true, true));
+        // its second derivative is checked through relu's (the zero gradient for self requires no grad)
+        c.add(new Case("thresholdBackward", in -> FusedOps.thresholdBackward(in[0], in[1], 0.3), s(M, M), -2, 2, false, true));
         c.add(new Case("gelu", in -> in[0].gelu(), s(M), -3, 3, true));
         c.add(new Case("gelu_tanh", in -> in[0].gelu("tanh"), s(M), -3, 3, true));
         c.add(new Case("silu", in -> in[0].silu(), s(M), -3, 3, true));
@@ -178,6 +180,9 @@ class GradcheckTableTest {
         c.add(new Case("dot", in -> in[0].dot(in[1]), s(V, V), -2, 2, true));
         c.add(new Case("outer", in -> in[0].outer(in[1]), s(V, new int[] {3}), -2, 2, true));
         c.add(new Case("addmm", in -> in[0].addmm(in[1], in[2], 0.5, 2.0), s(new int[] {3}, M, new int[] {4, 3}), -2, 2, true));
+        // column-major operands (a linear layer's weight.t()) take the layout-preserving gradient formulas
+        c.add(new Case("addmm_transposed_weight", in -> in[0].addmm(in[1], in[2].t(), 0.5, 2.0), s(new int[] {3}, M, M), -2, 2, true));
+        c.add(new Case("mm_column_major_both", in -> in[0].t().mm(in[1].t()), s(M2, new int[] {2, 4}), -2, 2, true));
         c.add(new Case("baddbmm", in -> in[0].baddbmm(in[1], in[2], 0.5, 2.0), s(new int[] {2, 3, 2}, T3, new int[] {2, 4, 2}), -2, 2, true));
         // convolution and pooling
         int[] one = {1}, two = {2}, zero = {0};

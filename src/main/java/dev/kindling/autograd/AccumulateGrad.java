@@ -48,14 +48,15 @@ public final class AccumulateGrad extends Node {
     synchronized List<Consumer<Tensor>> postHooks() { return List.copyOf(postHooks); }
 
     /**
-     * Adds {@code g} into the leaf's grad: stored as a fresh copy when there is none, added in place
-     * otherwise, or out of place (keeping history) under createGraph.
+     * Adds {@code g} into the leaf's grad: when there is none, stored as g itself if the engine
+     * found that nothing else can reach g's memory ({@code steal}), else as a fresh copy; added in
+     * place otherwise, or out of place (keeping history) under createGraph.
      */
-    void accumulate(Tensor g, boolean createGraph) {
+    void accumulate(Tensor g, boolean createGraph, boolean steal) {
         Internal.TensorAccess a = Internal.access();
         Tensor old = a.rawGrad(variable);
         if (old == null) {
-            a.setRawGrad(variable, createGraph ? g.clone() : g.detach().clone());
+            a.setRawGrad(variable, createGraph ? g.clone() : steal ? g.detach() : g.detach().clone());
         } else if (!createGraph && !old.requiresGrad()) {
             try (var s = GradMode.scope(false)) {
                 old.add_(g);

@@ -3,6 +3,7 @@ package dev.kindling.autograd;
 import dev.kindling.ConvOps;
 import dev.kindling.DType;
 import dev.kindling.Device;
+import dev.kindling.FusedOps;
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
 import dev.kindling.backend.Pool2dParams;
@@ -114,7 +115,11 @@ public final class Derivatives {
     public static final Derivative ATANH = of("AtanhBackward0", IN0, (c, g) -> grads(g.div(c.input(0).square().rsub(1.0))));
     public static final Derivative SIGMOID = of("SigmoidBackward0", RESULT, (c, g) -> grads(g.mul(c.result().mul(c.result().rsub(1.0)))));
     public static final Derivative LOGSIGMOID = of("LogSigmoidBackward0", IN0, (c, g) -> grads(g.mul(c.input(0).neg().sigmoid())));
-    public static final Derivative RELU = of("ReluBackward0", RESULT, (c, g) -> grads(g.mul(c.result().gt(0.0))));
+    public static final Derivative RELU = of("ReluBackward0", RESULT, (c, g) -> grads(FusedOps.thresholdBackward(g, c.result(), 0)));
+    /** threshold_backward(g, x, t) is linear in g and piecewise constant in x. */
+    public static final Derivative THRESHOLD_BACKWARD = of("ThresholdBackwardBackward0", IN1, (c, g) -> grads(
+            c.needs(0) ? FusedOps.thresholdBackward(g, c.input(1), c.doubleArg(0)) : null,
+            c.needs(1) ? zeros(g, c.shape(1)) : null));
     public static final Derivative GELU = of("GeluBackward0", IN0, (c, g) -> grads(g.mul(geluGrad(c.input(0)))));
     public static final Derivative GELU_TANH = of("GeluBackward0", IN0, (c, g) -> grads(g.mul(geluTanhGrad(c.input(0)))));
     public static final Derivative SILU = of("SiluBackward0", IN0, (c, g) -> {
@@ -376,8 +381,8 @@ public final class Derivatives {
     // ---- linear algebra ----
 
     public static final Derivative MM = of("MmBackward0", IN0 | IN1, (c, g) -> grads(
-            c.needs(0) ? g.mm(c.input(1).t()) : null,
-            c.needs(1) ? c.input(0).t().mm(g) : null));
+            c.needs(0) ? mmMat1Grad(g, c.input(0), c.input(1)) : null,
+            c.needs(1) ? mmMat2Grad(g, c.input(0), c.input(1)) : null));
     public static final Derivative BMM = of("BmmBackward0", IN0 | IN1, (c, g) -> grads(
             c.needs(0) ? g.bmm(c.input(1).transpose(1, 2)) : null,
             c.needs(1) ? c.input(0).transpose(1, 2).bmm(g) : null));
@@ -390,8 +395,8 @@ public final class Derivatives {
     public static final Derivative ADDMM = of("AddmmBackward0", IN1 | IN2, (c, g) -> {
         double beta = c.doubleArg(0), alpha = c.doubleArg(1);
         return grads(c.needs(0) ? scaled(g, beta) : null,
-                c.needs(1) ? scaled(g.mm(c.input(2).t()), alpha) : null,
-                c.needs(2) ? scaled(c.input(1).t().mm(g), alpha) : null);
+                c.needs(1) ? scaled(mmMat1Grad(g, c.input(1), c.input(2)), alpha) : null,
+                c.needs(2) ? scaled(mmMat2Grad(g, c.input(1), c.input(2)), alpha) : null);
     });
     public static final Derivative BADDBMM = of("BaddbmmBackward0", IN1 | IN2, (c, g) -> {
         double beta = c.doubleArg(0), alpha = c.doubleArg(1);
@@ -399,6 +404,12 @@ public final class Derivatives {
                 c.needs(1) ? scaled(g.bmm(c.input(2).transpose(1, 2)), alpha) : null,
                 c.needs(2) ? scaled(c.input(1).transpose(1, 2).bmm(g), alpha) : null);
     });
+
+    // ---- normalisation (args: the forward's per-channel mean and invstd, eps) ----
+
+    public static final Derivative BATCH_NORM = of("NativeBatchNormBackward0", IN0 | IN1, (c, g) -> FusedOps.batchNormBackward(
+            g, c.input(0), maybe(c, 1), (double[]) c.arg(0), (double[]) c.arg(1), c.doubleArg(2),
+            new boolean[] {c.needs(0), c.needs(1), c.needs(2)}));
 
     // ---- convolution and pooling (args: stride, padding, dilation, groups / pooling geometry) ----
 
@@ -423,6 +434,31 @@ public final class Derivatives {
     // =====================================================================================
     // Helpers (formulas longer than a line, with their derivation)
     // =====================================================================================
+
+    /** Whether a matrix is laid out column-major (a transposed view of a row-major one). */
+    private static boolean columnMajor(Tensor m) {
+        int[] st = m.stride();
+        return m.dim() == 2 && st[0] == 1 && st[1] == m.size(0);
+    }
+
+    /**
+     * The gradient of mat1 in {@code mat1·mat2}: {@code g·mat2ᵀ}, computed as {@code (mat2·gᵀ)ᵀ}
+     * when mat1 is column-major so that the gradient has mat1's layout (PyTorch's
+     * {@code mm_mat1_backward}).
+     */
+    private static Tensor mmMat1Grad(Tensor g, Tensor mat1, Tensor mat2) {
+        return columnMajor(mat1) ? mat2.mm(g.t()).t() : g.mm(mat2.t());
+    }
+
+    /**
+     * The gradient of mat2 in {@code mat1·mat2}: {@code mat1ᵀ·g}, computed as {@code (gᵀ·mat1)ᵀ}
+     * when mat2 is column-major (PyTorch's {@code mm_mat2_backward}). A linear layer's
+     * {@code weight.t()} is such a mat2: its weight then receives a contiguous gradient through
+     * {@code TBackward0}, which the engine can hand to the leaf without a copy.
+     */
+    private static Tensor mmMat2Grad(Tensor g, Tensor mat1, Tensor mat2) {
+        return columnMajor(mat2) ? g.t().mm(mat1).t() : mat1.t().mm(g);
+    }
 
     private static Tensor scaled(Tensor g, double alpha) {
         return alpha == 1 ? g : g.mul(alpha);

@@ -3,6 +3,7 @@ package dev.kindling.autograd;
 import dev.kindling.DType;
 import dev.kindling.KindlingException;
 import dev.kindling.Tensor;
+import dev.kindling.backend.Storage;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +31,10 @@ import java.util.function.Consumer;
  *       A pass that fails leaves every {@code grad} and the graph as they were.</li>
  * </ol>
  * Formulas run with grad mode equal to {@code createGraph}, so higher-order gradients record.
+ *
+ * <p><b>Stealing gradients.</b> A leaf without a {@code grad} takes the gradient tensor that
+ * reaches it as its {@code grad} without copying, when nothing else can see that memory (PyTorch
+ * checks the tensor's reference count; see {@link Ownership} for how the engine knows).
  */
 public final class Engine {
     private Engine() {}
@@ -75,6 +80,8 @@ public final class Engine {
         }
 
         Map<Node, Tensor[]> buffers = new IdentityHashMap<>();
+        Ownership owned = new Ownership();
+        for (Tensor g : rootGrads) owned.foreign(g);
         PriorityQueue<Node> ready = new PriorityQueue<>((a, b) -> Long.compare(b.sequenceNr, a.sequenceNr));
         Tensor[] captured = captures == null ? null : new Tensor[captures.length];
         List<Runnable> commits = new ArrayList<>();
@@ -87,7 +94,12 @@ public final class Engine {
                 Node node = ready.poll();
                 Tensor[] grads = node == root ? new Tensor[0] : buffers.remove(node);
                 if (grads == null) grads = new Tensor[node.numOutputs()];
-                grads = node.runTensorHooks(grads);
+                Tensor[] hooked = node.runTensorHooks(grads);
+                if (hooked != grads || node.hasTensorHooks()) {
+                    for (Tensor g : grads) owned.foreign(g);
+                    for (Tensor g : hooked) owned.foreign(g);
+                }
+                grads = hooked;
                 queueRetainGrad(node, grads, createGraph, commits);
 
                 if (captures != null) {
@@ -95,7 +107,10 @@ public final class Engine {
                     if (slots != null) {
                         for (int i = 0; i < captures.length; i++) {
                             Edge c = captures[i];
-                            if (c != null && c.node() == node) captured[i] = grads[c.inputNr()];
+                            if (c != null && c.node() == node) {
+                                captured[i] = grads[c.inputNr()];
+                                owned.foreign(captured[i]);
+                            }
                         }
                     }
                 }
@@ -105,10 +120,15 @@ public final class Engine {
                 if (node instanceof AccumulateGrad acc) {
                     if (grads[0] != null) {
                         Tensor g = grads[0];
-                        commits.add(() -> acc.accumulate(g, createGraph));
+                        commits.add(() -> acc.accumulate(g, createGraph, !createGraph && owned.soleOwner(g)));
                         accumulated.add(acc);
                     }
                     continue;
+                }
+                boolean trusted = node instanceof OpNode || node == root;
+                for (Tensor g : grads) {
+                    owned.release(g);
+                    if (!trusted) owned.foreign(g);
                 }
 
                 boolean[] needs = new boolean[node.nextEdges.length];
@@ -119,6 +139,7 @@ public final class Engine {
                 Tensor[] out = callNode(node, grads, needs);
                 executed.add(node);
                 validate(node, out);
+                if (!trusted) for (Tensor g : out) owned.foreign(g);
 
                 for (int i = 0; i < node.nextEdges.length; i++) {
                     Edge e = node.nextEdges[i];
@@ -127,7 +148,10 @@ public final class Engine {
                     if (g != null) {
                         Tensor[] buf = buffers.computeIfAbsent(e.node(), n -> new Tensor[Math.max(1, n.numOutputs())]);
                         Tensor prev = buf[e.inputNr()];
-                        buf[e.inputNr()] = prev == null ? g : prev.add(g);
+                        Tensor sum = prev == null ? g : prev.add(g);
+                        if (prev != null) owned.release(prev);
+                        owned.hold(sum);
+                        buf[e.inputNr()] = sum;
                     }
                     int[] d = deps.get(e.node());
                     if (--d[0] == 0) {
@@ -152,6 +176,43 @@ public final class Engine {
             for (Node n : executed) n.releaseVariables();
         }
         return captured;
+    }
+
+    /**
+     * Which gradient memory one backward pass may hand to a leaf without a copy. Counts, per
+     * storage, the gradients that sit in input buffers or wait to be accumulated ({@link #hold}
+     * when one is buffered, {@link #release} when a node consumes it), and marks as foreign the
+     * storages that code outside the derivatives table has seen: gradients passed in by the caller,
+     * passed to or returned by a custom function, or passed through a tensor hook (any of which
+     * may keep a reference). When the pass is over, a gradient whose storage is not foreign and is
+     * held exactly once belongs to its leaf alone: the formulas of the derivatives table run
+     * without grad mode and keep no reference to what they consume or return.
+     */
+    private static final class Ownership {
+        private final Map<Storage, int[]> held = new IdentityHashMap<>();
+        private final Set<Storage> foreign = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+
+        void hold(Tensor g) {
+            held.computeIfAbsent(g.storage(), k -> new int[1])[0]++;
+        }
+
+        void release(Tensor g) {
+            if (g == null) return;
+            int[] n = held.get(g.storage());
+            if (n != null) n[0]--;
+        }
+
+        void foreign(Tensor g) {
+            if (g != null) foreign.add(g.storage());
+        }
+
+        /** Whether g is a whole, dense storage that nothing but its one pending use can reach. */
+        boolean soleOwner(Tensor g) {
+            Storage s = g.storage();
+            int[] n = held.get(s);
+            return n != null && n[0] == 1 && !foreign.contains(s) && !g.requiresGrad() && g.storageOffset() == 0
+                    && g.isContiguous() && s.size() == g.numel();
+        }
     }
 
     private static Tensor[] callNode(Node node, Tensor[] grads, boolean[] needs) {

@@ -109,6 +109,13 @@ public abstract class Node {
         retainGrad[slot] = tensor;
     }
 
+    /** Whether any tensor hook is registered on this node. */
+    synchronized boolean hasTensorHooks() {
+        if (preHooks == null) return false;
+        for (List<UnaryOperator<Tensor>> l : preHooks) if (l != null && !l.isEmpty()) return true;
+        return false;
+    }
+
     /** Runs the tensor hooks of each slot on the incoming gradients, in registration order. */
     Tensor[] runTensorHooks(Tensor[] grads) {
         List<UnaryOperator<Tensor>>[] hooks;

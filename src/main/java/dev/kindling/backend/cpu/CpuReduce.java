@@ -274,31 +274,34 @@ final class CpuReduce {
         return v;
     }
 
+    /**
+     * Elements per piece when one output reduces a long run: pieces are pulled by the threads as
+     * they come free (see {@link Iter#dynamicFor}) and combined in order, so the result does not
+     * depend on the thread count or on which thread ran which piece.
+     */
+    static final int SPLIT_PIECE = 1 << 18;
+
     private static void innerSplit(Strided x, Strided out, int nRed, Acc proto) {
-        int chunks = Parallel.chunks(nRed, Iter.GRAIN);
+        int pieces = (int) (((long) nRed + SPLIT_PIECE - 1) / SPLIT_PIECE);
         if (proto instanceof DoubleAcc) {
-            double[] partial = new double[chunks];
-            Parallel.parallelFor(chunks, 1, (s, e) -> {
-                for (int c = s; c < e; c++) {
-                    int from = (int) ((long) nRed * c / chunks), to = (int) ((long) nRed * (c + 1) / chunks);
-                    partial[c] = runD((DoubleAcc) proto.copy(), x, x.offset + from, to - from);
-                }
+            double[] partial = new double[pieces];
+            Iter.dynamicFor(pieces, c -> {
+                int from = c * SPLIT_PIECE, to = (int) Math.min(nRed, (long) from + SPLIT_PIECE);
+                partial[c] = runD((DoubleAcc) proto.copy(), x, x.offset + from, to - from);
             });
             DoubleAcc da = (DoubleAcc) proto;
             double v = partial[0];
-            for (int c = 1; c < chunks; c++) v = da.combine(v, partial[c]);
+            for (int c = 1; c < pieces; c++) v = da.combine(v, partial[c]);
             storeD(out, out.offset, da.finish(v));
         } else {
-            long[] partial = new long[chunks];
-            Parallel.parallelFor(chunks, 1, (s, e) -> {
-                for (int c = s; c < e; c++) {
-                    int from = (int) ((long) nRed * c / chunks), to = (int) ((long) nRed * (c + 1) / chunks);
-                    partial[c] = runL((LongAcc) proto.copy(), x, x.offset + from, to - from);
-                }
+            long[] partial = new long[pieces];
+            Iter.dynamicFor(pieces, c -> {
+                int from = c * SPLIT_PIECE, to = (int) Math.min(nRed, (long) from + SPLIT_PIECE);
+                partial[c] = runL((LongAcc) proto.copy(), x, x.offset + from, to - from);
             });
             LongAcc la = (LongAcc) proto;
             long v = partial[0];
-            for (int c = 1; c < chunks; c++) v = la.combine(v, partial[c]);
+            for (int c = 1; c < pieces; c++) v = la.combine(v, partial[c]);
             storeL(out, out.offset, v);
         }
     }

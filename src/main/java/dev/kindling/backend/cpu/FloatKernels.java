@@ -82,6 +82,54 @@ abstract class FloatKernels {
         return Math.abs(w) < 0.5f ? start + w * (end - start) : end - (end - start) * (1 - w);
     }
 
+    /**
+     * PyTorch's {@code threshold_backward}: {@code o[oo + i] = x[xo + i] <= threshold ? 0 : g[go + i]}
+     * (a NaN in x passes the gradient, a NaN in g where x is below the threshold does not).
+     */
+    void thresholdBackward(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float threshold) {
+        for (int i = 0; i < n; i++) o[oo + i] = x[xo + i] <= threshold ? 0f : g[go + i];
+    }
+
+    /**
+     * Adds {@code Σ (x[i] - m)} to {@code acc[0]} and {@code Σ (x[i] - m)²} to {@code acc[1]} over
+     * {@code x[off .. off+n)} (batch norm's variance around a rounded mean, corrected by the first sum).
+     */
+    void centeredMoments(float[] x, int off, int n, float m, double[] acc) {
+        double s1 = 0, s2 = 0;
+        for (int i = 0; i < n; i++) {
+            double d = x[off + i] - m;
+            s1 += d;
+            s2 += d * d;
+        }
+        acc[0] += s1;
+        acc[1] += s2;
+    }
+
+    /** {@code y[yo + i] = a·x[xo + i] + b} (batch norm's normalisation and affine in one pass). */
+    void affine(float[] x, int xo, float[] y, int yo, int n, float a, float b) {
+        for (int i = 0; i < n; i++) y[yo + i] = a * x[xo + i] + b;
+    }
+
+    /**
+     * Adds {@code Σ g[i]} to {@code acc[0]} and {@code Σ g[i]·(x[i] - m)} to {@code acc[1]} (the
+     * reductions of batch norm's backward).
+     */
+    void sumAndCenteredDot(float[] g, int go, float[] x, int xo, int n, float m, double[] acc) {
+        double s0 = 0, s1 = 0;
+        for (int i = 0; i < n; i++) {
+            double gi = g[go + i];
+            s0 += gi;
+            s1 += gi * (x[xo + i] - m);
+        }
+        acc[0] += s0;
+        acc[1] += s1;
+    }
+
+    /** {@code o[oo + i] = a·g[go + i] + b·x[xo + i] + k} (batch norm's input gradient). */
+    void affine2(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float a, float b, float k) {
+        for (int i = 0; i < n; i++) o[oo + i] = a * g[go + i] + (b * x[xo + i] + k);
+    }
+
     /** The sum of {@code x[off .. off+n)}, accumulated in blocks and combined in double. */
     abstract double sum(float[] x, int off, int n);
 

@@ -11,11 +11,15 @@ import dev.kindling.backend.Strided;
  * dropped and neighbouring dimensions that are laid out one after the other in every operand are
  * merged, so a contiguous tensor of any rank is a single row. {@link #forEach} splits the element
  * range, not the rows, across threads, so one long row parallelises as well as many short ones; each
- * chunk gets its own {@link Body} (and so its own scratch buffers).
+ * chunk gets its own {@link Body} (and so its own scratch buffers). Chunks are pulled by the
+ * threads as they come free ({@link #dynamicFor}), a few per thread.
  */
 final class Iter {
     /** Elements per parallel chunk below which work stays on the calling thread. */
     static final int GRAIN = 32_768;
+
+    /** Pieces per thread that {@link #forEach} cuts a parallel range into, pulled as threads come free. */
+    static final int PIECES_PER_THREAD = 4;
 
     /** Receives one row: the absolute start offset of each operand and the element count. */
     interface Body {
@@ -90,10 +94,37 @@ final class Iter {
             runRange(0, total, factory.create(total));
             return;
         }
-        Parallel.parallelFor(total, grain, (s, e) -> runRange(s, e, factory.create(e - s)));
+        int threads = Parallel.chunks(total, grain);
+        if (threads <= 1) {
+            runRange(0, total, factory.create(total));
+            return;
+        }
+        int pieces = (int) Math.min((long) threads * PIECES_PER_THREAD, total / grain);
+        dynamicFor(pieces, p -> {
+            int s = (int) ((long) total * p / pieces), e = (int) ((long) total * (p + 1) / pieces);
+            runRange(s, e, factory.create(e - s));
+        });
     }
 
     void forEach(BodyFactory factory) { forEach(GRAIN, factory); }
+
+    /**
+     * Runs {@code body} on each of {@code pieces} pieces on up to {@link Parallel#numThreads()}
+     * threads, each taking the next unclaimed piece when it comes free. Memory-bound kernels use it
+     * instead of one fixed share per thread: a thread that starts late (a pool worker waking up on
+     * a busy machine) then takes fewer pieces rather than holding back the whole op.
+     */
+    static void dynamicFor(int pieces, java.util.function.IntConsumer body) {
+        int threads = Parallel.chunks(pieces, 1);
+        if (threads <= 1) {
+            for (int p = 0; p < pieces; p++) body.accept(p);
+            return;
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        Parallel.parallelFor(threads, 1, (s, e) -> {
+            for (int p = next.getAndIncrement(); p < pieces; p = next.getAndIncrement()) body.accept(p);
+        });
+    }
 
     private void runRange(int start, int end, Body body) {
         if (ndim == 1) { // one row: no index arithmetic

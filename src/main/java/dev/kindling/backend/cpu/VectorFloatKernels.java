@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link FloatKernels} on the Vector API: full-width lanes for the loop body, the scalar kernels
- * for the tail. Loaded only when {@link Simd#AVAILABLE}. Transcendental lanes (exp, log, tanh) use
- * the JDK's vector math intrinsics, accurate to about 1 ulp in float.
+ * for the tail. Loaded only when {@link Simd#AVAILABLE}. Transcendental lanes (exp, log, tanh,
+ * sigmoid) are {@link VectorMath}'s, within 1 to 2 ulp in float.
  */
 final class VectorFloatKernels extends FloatKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -75,15 +75,89 @@ final class VectorFloatKernels extends FloatKernels {
             case SQUARE -> { for (; i < bound; i += L) { FloatVector v = FloatVector.fromArray(S, x, xo + i); v.mul(v).intoArray(y, yo + i); } }
             case SQRT -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).sqrt().intoArray(y, yo + i); }
             case RECIPROCAL -> { FloatVector one = FloatVector.broadcast(S, 1f); for (; i < bound; i += L) one.div(FloatVector.fromArray(S, x, xo + i)).intoArray(y, yo + i); }
-            case EXP -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(y, yo + i); }
-            case LOG -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(y, yo + i); }
-            case TANH -> { for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(y, yo + i); }
+            case EXP -> i = VectorMath.exp(x, xo, y, yo, n);
+            case LOG -> i = VectorMath.log(x, xo, y, yo, n);
+            case TANH -> i = VectorMath.tanh(x, xo, y, yo, n);
+            case SIGMOID -> i = VectorMath.sigmoid(x, xo, y, yo, n);
             default -> {
                 tail.unary(op, x, xo, y, yo, n, p1, p2);
                 return;
             }
         }
         if (i < n) tail.unary(op, x, xo + i, y, yo + i, n - i, p1, p2);
+    }
+
+    @Override
+    void thresholdBackward(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float threshold) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector gv = FloatVector.fromArray(S, g, go + i);
+            gv.blend(zero, FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.LE, threshold)).intoArray(o, oo + i);
+        }
+        if (i < n) super.thresholdBackward(g, go + i, x, xo + i, o, oo + i, n - i, threshold);
+    }
+
+    /** Elements per float-lane partial sum before it is added into a double (bounds rounding growth). */
+    private static final int FLUSH = 4096;
+
+    @Override
+    void centeredMoments(float[] x, int off, int n, float m, double[] acc) {
+        int bound = S.loopBound(n);
+        FloatVector mv = FloatVector.broadcast(S, m);
+        int i = 0;
+        while (i < bound) {
+            int end = Math.min(bound, i + FLUSH);
+            FloatVector s1 = FloatVector.zero(S), s2 = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector d = FloatVector.fromArray(S, x, off + i).sub(mv);
+                s1 = s1.add(d);
+                s2 = d.fma(d, s2);
+            }
+            acc[0] += s1.reduceLanes(VectorOperators.ADD);
+            acc[1] += s2.reduceLanes(VectorOperators.ADD);
+        }
+        if (i < n) super.centeredMoments(x, off + i, n - i, m, acc);
+    }
+
+    @Override
+    void affine(float[] x, int xo, float[] y, int yo, int n, float a, float b) {
+        int bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b);
+        int i = 0;
+        for (; i < bound; i += L) FloatVector.fromArray(S, x, xo + i).fma(av, bv).intoArray(y, yo + i);
+        if (i < n) super.affine(x, xo + i, y, yo + i, n - i, a, b);
+    }
+
+    @Override
+    void sumAndCenteredDot(float[] g, int go, float[] x, int xo, int n, float m, double[] acc) {
+        int bound = S.loopBound(n);
+        FloatVector mv = FloatVector.broadcast(S, m);
+        int i = 0;
+        while (i < bound) {
+            int end = Math.min(bound, i + FLUSH);
+            FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S);
+            for (; i < end; i += L) {
+                FloatVector gv = FloatVector.fromArray(S, g, go + i);
+                s0 = s0.add(gv);
+                s1 = gv.fma(FloatVector.fromArray(S, x, xo + i).sub(mv), s1);
+            }
+            acc[0] += s0.reduceLanes(VectorOperators.ADD);
+            acc[1] += s1.reduceLanes(VectorOperators.ADD);
+        }
+        if (i < n) super.sumAndCenteredDot(g, go + i, x, xo + i, n - i, m, acc);
+    }
+
+    @Override
+    void affine2(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float a, float b, float k) {
+        int bound = S.loopBound(n);
+        FloatVector av = FloatVector.broadcast(S, a), bv = FloatVector.broadcast(S, b), kv = FloatVector.broadcast(S, k);
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, g, go + i).fma(av, FloatVector.fromArray(S, x, xo + i).fma(bv, kv)).intoArray(o, oo + i);
+        }
+        if (i < n) super.affine2(g, go + i, x, xo + i, o, oo + i, n - i, a, b, k);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.kindling.nn.functional;
 
 import dev.kindling.DType;
+import dev.kindling.FusedOps;
 import dev.kindling.KindlingException;
 import dev.kindling.Tensor;
 import dev.kindling.Torch;
@@ -395,12 +396,18 @@ public final class F {
             dims[d - 1] = d;
             perChannel *= input.size(d);
         }
+        if (training && perChannel == 1) {
+            throw new KindlingException("Expected more than 1 value per channel when training, got input size "
+                    + Arrays.toString(input.shape()));
+        }
+        if (!training && (runningMean == null || runningVar == null)) {
+            throw new KindlingException("running_mean and running_var must be defined in evaluation mode");
+        }
+        if (FusedOps.fusesBatchNorm(input, weight, bias, runningMean, runningVar, training)) {
+            return FusedOps.batchNorm(input, weight, bias, runningMean, runningVar, training, momentum, eps);
+        }
         Tensor mean, var;
         if (training) {
-            if (perChannel == 1) {
-                throw new KindlingException("Expected more than 1 value per channel when training, got input size "
-                        + Arrays.toString(input.shape()));
-            }
             mean = input.mean(dims, true);
             var = input.var(dims, 0, true);
             try (var g = Torch.noGrad()) {
@@ -414,9 +421,6 @@ public final class F {
                 }
             }
         } else {
-            if (runningMean == null || runningVar == null) {
-                throw new KindlingException("running_mean and running_var must be defined in evaluation mode");
-            }
             mean = runningMean.view(bshape);
             var = runningVar.view(bshape);
         }
