@@ -25,6 +25,10 @@ import java.util.Objects;
 public final class Pool {
     private Pool() {}
 
+    /** The max-pooling row kernel in use: Vector API when available, plain Java otherwise. */
+    static final PoolKernel KERNEL = Simd.choose("dev.kindling.backend.cpu.VectorPoolKernel",
+            PoolKernel.class, new PoolKernel.Scalar());
+
     /**
      * The output length of a pooling window along one dimension, as PyTorch computes it:
      * {@code floor((in + 2·pad − dil·(k − 1) − 1 + (ceilMode ? stride − 1 : 0)) / stride) + 1},

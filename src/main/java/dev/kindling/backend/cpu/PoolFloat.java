@@ -12,33 +12,51 @@ final class PoolFloat {
 
     static void maxPool(Pool.Geometry g, float[] in, int inOff, float[] out, int outOff, long[] idx, int idxOff) {
         int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
-        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW();
-        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * g.kW()), (s, e) -> {
+        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW(), kW = g.kW(), padW = g.padW();
+        // output columns [lo, hi) have every tap inside the input's width: the kernel's interior
+        int lo = Math.min(oW, (padW + sW - 1) / sW);
+        int hi = Math.max(lo, Math.min(oW, Math.floorDiv(w - 1 + padW - (kW - 1) * dW, sW) + 1));
+        int[] tapOff = new int[g.kH() * kW];
+        for (int t = 0; t < tapOff.length; t++) tapOff[t] = (t / kW) * dH * w + (t % kW) * dW;
+        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * kW), (s, e) -> {
+            float[] tap = new float[oW], work = new float[2 * hi * sW];
             for (int p = s; p < e; p++) {
                 int src = inOff + p * ip, dst = outOff + p * op, id = idxOff + p * op;
                 for (int oh = 0; oh < oH; oh++) {
                     int ih0 = oh * sH - g.padH(), ih1 = Math.min(ih0 + (g.kH() - 1) * dH + 1, h);
                     while (ih0 < 0) ih0 += dH;
-                    for (int ow = 0; ow < oW; ow++) {
-                        int iw0 = ow * sW - g.padW(), iw1 = Math.min(iw0 + (g.kW() - 1) * dW + 1, w);
-                        while (iw0 < 0) iw0 += dW;
-                        int maxIndex = ih0 * w + iw0;
-                        float maxVal = Float.NEGATIVE_INFINITY;
-                        for (int ih = ih0; ih < ih1; ih += dH) {
-                            for (int iw = iw0; iw < iw1; iw += dW) {
-                                float v = in[src + ih * w + iw];
-                                if (v > maxVal || v != v) {
-                                    maxVal = v;
-                                    maxIndex = ih * w + iw;
-                                }
-                            }
-                        }
-                        out[dst + oh * oW + ow] = maxVal;
-                        idx[id + oh * oW + ow] = maxIndex;
-                    }
+                    int o = dst + oh * oW, x = id + oh * oW;
+                    maxColumns(g, in, src, ih0, ih1, 0, lo, out, o, idx, x);
+                    int rows = ih1 > ih0 ? (ih1 - ih0 + dH - 1) / dH : 0, base = ih0 * w - padW;
+                    Pool.KERNEL.maxRow(in, src + base, tapOff, rows * kW, sW, lo, hi, out, o, tap, work);
+                    for (int ow = lo; ow < hi; ow++) idx[x + ow] = base + ow * sW + tapOff[(int) tap[ow]];
+                    maxColumns(g, in, src, ih0, ih1, hi, oW, out, o, idx, x);
                 }
             }
         });
+    }
+
+    /** Output columns [ow0, ow1) of one output row, with each window clipped to the input. */
+    private static void maxColumns(Pool.Geometry g, float[] in, int src, int ih0, int ih1, int ow0, int ow1,
+                                   float[] out, int o, long[] idx, int x) {
+        int w = g.w(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW();
+        for (int ow = ow0; ow < ow1; ow++) {
+            int iw0 = ow * sW - g.padW(), iw1 = Math.min(iw0 + (g.kW() - 1) * dW + 1, w);
+            while (iw0 < 0) iw0 += dW;
+            int maxIndex = ih0 * w + iw0;
+            float maxVal = Float.NEGATIVE_INFINITY;
+            for (int ih = ih0; ih < ih1; ih += dH) {
+                for (int iw = iw0; iw < iw1; iw += dW) {
+                    float v = in[src + ih * w + iw];
+                    if (v > maxVal || v != v) {
+                        maxVal = v;
+                        maxIndex = ih * w + iw;
+                    }
+                }
+            }
+            out[o + ow] = maxVal;
+            idx[x + ow] = maxIndex;
+        }
     }
 
     static void maxBackward(Pool.Geometry g, float[] gOut, int goOff, long[] idx, int idxOff,
