@@ -34,6 +34,18 @@ import java.util.Objects;
  * columns in (ki, kj, ch) order, permuted into the weight's (ch, ki, kj) order at the end.
  * Products too thin for packing (the GEMM's direct loops) unfold into an explicit matrix instead.
  *
+ * <h2>Note [shifted columns]</h2>
+ * With stride 1, output position (oy, ox) and kernel row r = (ch, ki, kj) read the staged
+ * (padded, hp×wp) source at {@code taps[r] + oy·wp + ox}, where
+ * {@code taps[r] = ch·hp·wp + ki·dH·wp + kj·dW}. Numbering output positions as
+ * {@code j = oy·wp + ox}, with the row length of the source rather than of the output, makes that
+ * {@code taps[r] + j}: row r of the unfolding is the source itself shifted by {@code taps[r]}, and
+ * every panel row is one contiguous copy however narrow the output is. The product is computed
+ * over {@code (oH − 1)·wp + oW} such positions into a scratch matrix; the {@code wp − oW}
+ * positions at the end of each row (windows that wrap into the next row) are computed and dropped
+ * when the rows are copied out. That costs {@code (wp − oW)/wp} more multiply-adds (6 % for a 3×3
+ * kernel on a 32-wide output) and saves splitting every panel row at output-row ends.
+ *
  * <h2>Note [input gradient as a correlation]</h2>
  * With stride 1 the input gradient is itself a correlation: of the output gradient padded by
  * {@code dil·(k − 1) − pad} on each side (cropped where that is negative), with the weight flipped

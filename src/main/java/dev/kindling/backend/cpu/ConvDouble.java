@@ -18,9 +18,12 @@ import java.util.Arrays;
 final class ConvDouble {
     private ConvDouble() {}
 
-    /** Per-thread scratch, grown on demand and reused across calls: the staged source and the col matrix. */
+    /**
+     * Per-thread scratch, grown on demand and reused across calls: the staged source, the col
+     * matrix, and the wide output of Note [shifted columns].
+     */
     private static final class Workspace {
-        double[] src = new double[0], col = new double[0];
+        double[] src = new double[0], col = new double[0], wide = new double[0];
     }
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -29,6 +32,12 @@ final class ConvDouble {
         Workspace ws = WORKSPACE.get();
         if (ws.src.length < size) ws.src = new double[size];
         return ws.src;
+    }
+
+    private static double[] wideBuffer(int size) {
+        Workspace ws = WORKSPACE.get();
+        if (ws.wide.length < size) ws.wide = new double[size];
+        return ws.wide;
     }
 
     private static double[] colBuffer(int size) {
@@ -42,29 +51,31 @@ final class ConvDouble {
     static void forward(Conv.Geometry g, double[] in, int inOff, double[] wt, int wOff, double[] bias, int biasOff,
                         double[] out, int outOff) {
         Conv.Corr k = Conv.Corr.forward(g);
+        int[] taps = taps(k);
         forEachUnit(g, (b, grp, parallel) -> {
-            int og = g.og(), cols = g.colCols();
-            int outBase = outOff + (b * g.o() + grp * og) * cols;
-            double beta = 0d;
-            if (bias != null) {
-                for (int j = 0; j < og; j++) {
-                    Arrays.fill(out, outBase + j * cols, outBase + (j + 1) * cols, bias[biasOff + grp * og + j]);
-                }
-                beta = 1d;
-            }
+            int og = g.og(), outBase = outOff + (b * g.o() + grp * og) * g.colCols();
             int inBase = inOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();
-            correlate(k, in, inBase, wt, wOff + grp * og * k.depth(), beta, out, outBase, parallel);
+            correlate(k, taps, in, inBase, wt, wOff + grp * og * k.depth(), bias, biasOff + grp * og, out, outBase,
+                    parallel);
         });
     }
 
     /**
-     * out (m×P) = weights (m×depth, row-major) · col(source) + beta·out for one unit: implicitly
-     * through {@link ImagePanels} over the source staged with its padding, or through an explicit
-     * col matrix when the product is too thin for the packed path.
+     * out (m×P) = weights (m×depth, row-major) · col(source) + bias for one unit (bias null: none):
+     * implicitly over the source staged with its padding, through {@link ShiftPanels} for stride 1
+     * and {@link ImagePanels} otherwise, or through an explicit col matrix when the product is too
+     * thin for the packed path. {@code taps} is {@link #taps} of k, or null when k has stride
+     * above 1.
      */
-    private static void correlate(Conv.Corr k, double[] src, int srcOff, double[] wt, int wOff, double beta,
-                                  double[] out, int outOff, boolean parallel) {
+    private static void correlate(Conv.Corr k, int[] taps, double[] src, int srcOff, double[] wt, int wOff,
+                                  double[] bias, int biasOff, double[] out, int outOff, boolean parallel) {
         int m = k.m(), n = k.cols(), depth = k.depth();
+        boolean shifted = taps != null && !k.pointwise() && Gemm.packs(m, n, depth);
+        double beta = 0d;
+        if (bias != null && !shifted) {
+            for (int j = 0; j < m; j++) Arrays.fill(out, outOff + j * n, outOff + (j + 1) * n, bias[biasOff + j]);
+            beta = 1d;
+        }
         if (k.pointwise()) {
             GemmDouble.gemm(Gemm.KERNEL, parallel, m, n, depth, 1d, wt, wOff, depth, 1, src, srcOff, n, 1,
                     beta, out, outOff, n, 1);
@@ -84,40 +95,102 @@ final class ConvDouble {
             sOff = 0;
             window(src, srcOff, k.cs(), k.h(), k.w(), k.padH(), k.padW(), k.hp(), k.wp(), s);
         }
-        GemmDouble.packed(Gemm.KERNEL, parallel, m, n, depth, 1d, wt, wOff, depth, 1,
-                new ImagePanels(k, s, sOff), beta, out, outOff, n, 1);
+        if (!shifted) {
+            GemmDouble.packed(Gemm.KERNEL, parallel, m, n, depth, 1d, wt, wOff, depth, 1,
+                    new ImagePanels(k, s, sOff), beta, out, outOff, n, 1);
+            return;
+        }
+        // Note [shifted columns]
+        int wp = k.wp(), oW = k.oW(), wide = (k.oH() - 1) * wp + oW;
+        double[] c = wideBuffer(m * wide);
+        GemmDouble.packed(Gemm.KERNEL, parallel, m, wide, depth, 1d, wt, wOff, depth, 1,
+                new ShiftPanels(taps, s, sOff), 0d, c, 0, wide, 1);
+        for (int i = 0; i < m; i++) {
+            double add = bias == null ? 0d : bias[biasOff + i];
+            for (int oy = 0; oy < k.oH(); oy++) {
+                int from = i * wide + oy * wp, to = outOff + i * n + oy * oW;
+                if (bias == null) {
+                    System.arraycopy(c, from, out, to, oW);
+                } else {
+                    for (int x = 0; x < oW; x++) out[to + x] = c[from + x] + add;
+                }
+            }
+        }
+    }
+
+    /**
+     * Offsets in the staged source of each row r = (ch·kH + ki)·kW + kj of the unfolding of a
+     * stride-1 correlation (Note [shifted columns]), or null for a strided one.
+     */
+    private static int[] taps(Conv.Corr k) {
+        if (k.sH() != 1 || k.sW() != 1) return null;
+        int[] t = new int[k.depth()];
+        int plane = k.hp() * k.wp(), r = 0;
+        for (int ch = 0; ch < k.cs(); ch++) {
+            for (int ki = 0; ki < k.kH(); ki++) {
+                for (int kj = 0; kj < k.kW(); kj++) t[r++] = ch * plane + ki * k.dH() * k.wp() + kj * k.dW();
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The unfolding of a stride-1 correlation over output positions laid out with the staged
+     * source's row length (Note [shifted columns]): B(r, j) is {@code src[srcOff + taps[r] + j]},
+     * so every panel row is one contiguous run.
+     */
+    private record ShiftPanels(int[] taps, double[] src, int srcOff) implements GemmDouble.Panels {
+        @Override
+        public void pack(int pc, int kc, int jc, int nc, int nr, double[] dst) {
+            for (int q = 0; q < nc; q += nr) {
+                int cols = Math.min(nr, nc - q), d = q * kc, s = srcOff + jc + q;
+                for (int p = 0; p < kc; p++, d += nr) {
+                    System.arraycopy(src, s + taps[pc + p], dst, d, cols);
+                    for (int c = cols; c < nr; c++) dst[d + c] = 0d;
+                }
+            }
+        }
     }
 
     /**
      * col(source) of a correlation as GEMM panels: B(r, j) for r = (ch·kH + ki)·kW + kj and
      * output position j = oy·oW + ox is {@code src[ch][oy·sH + ki·dH][ox·sW + kj·dW]} of the
-     * staged (already padded) source of hp×wp planes; each panel row is copied as runs along
-     * output rows.
+     * staged (already padded) source of hp×wp planes. A panel row is copied as runs along output
+     * rows when those are long and unit-stride, else gathered through a table of column offsets.
      */
     private record ImagePanels(Conv.Corr k, double[] src, int srcOff) implements GemmDouble.Panels {
         @Override
         public void pack(int pc, int kc, int jc, int nc, int nr, double[] dst) {
-            int kH = k.kH(), kW = k.kW(), hp = k.hp(), wp = k.wp(), oW = k.oW(), sW = k.sW();
-            int rowStep = k.sH() * wp, tapH = k.dH() * wp, tapW = k.dW(), plane = hp * wp;
+            int kH = k.kH(), kW = k.kW(), wp = k.wp(), oW = k.oW(), sW = k.sW();
+            int rowStep = k.sH() * wp, tapH = k.dH() * wp, tapW = k.dW(), plane = k.hp() * wp;
+            boolean runs = sW == 1 && oW >= LONG_RUN;
+            int[] colOff = runs ? null : new int[nr];
             for (int q = 0; q < nc; q += nr) {
                 int cols = Math.min(nr, nc - q), d0 = q * kc;
                 int oy0 = (jc + q) / oW, ox0 = (jc + q) - oy0 * oW;
+                if (!runs) {
+                    for (int c = 0, oy = oy0, ox = ox0; c < cols; c++) {
+                        colOff[c] = oy * rowStep + ox * sW;
+                        if (++ox == oW) {
+                            ox = 0;
+                            oy++;
+                        }
+                    }
+                }
                 int khw = kH * kW, ch = pc / khw, t = pc - ch * khw, ki = t / kW, kj = t - ki * kW;
                 for (int p = 0; p < kc; p++) {
-                    int base = srcOff + ch * plane + ki * tapH + kj * tapW + oy0 * rowStep, d = d0 + p * nr;
-                    int ox = ox0, c = 0;
-                    while (c < cols) {
-                        int len = Math.min(cols - c, oW - ox), s = base + ox * sW;
-                        if (sW == 1) {
-                            copy(src, s, dst, d + c, len);
-                        } else {
-                            for (int i = 0; i < len; i++) dst[d + c + i] = src[s + i * sW];
+                    int base = srcOff + ch * plane + ki * tapH + kj * tapW, d = d0 + p * nr;
+                    if (runs) {
+                        base += oy0 * rowStep;
+                        for (int c = 0, ox = ox0; c < cols; ox = 0, base += rowStep) {
+                            int len = Math.min(cols - c, oW - ox);
+                            System.arraycopy(src, base + ox, dst, d + c, len);
+                            c += len;
                         }
-                        c += len;
-                        ox = 0;
-                        base += rowStep;
+                    } else {
+                        for (int c = 0; c < cols; c++) dst[d + c] = src[base + colOff[c]];
                     }
-                    for (; c < nr; c++) dst[d + c] = 0d;
+                    for (int c = cols; c < nr; c++) dst[d + c] = 0d;
                     if (++kj == kW) {
                         kj = 0;
                         if (++ki == kH) {
@@ -138,10 +211,11 @@ final class ConvDouble {
             // Note [input gradient as a correlation]
             Conv.Corr k = Conv.Corr.backwardInput(g);
             double[] flipped = flip(g, wt, wOff);
+            int[] taps = taps(k);
             forEachUnit(g, (b, grp, parallel) -> {
                 int goBase = goOff + (b * g.o() + grp * g.og()) * g.colCols();
                 int giBase = giOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();
-                correlate(k, gOut, goBase, flipped, grp * g.cg() * k.depth(), 0d, gIn, giBase, parallel);
+                correlate(k, taps, gOut, goBase, flipped, grp * g.cg() * k.depth(), null, 0, gIn, giBase, parallel);
             });
             return;
         }
@@ -262,30 +336,38 @@ final class ConvDouble {
     /**
      * col(x)^T as GEMM panels over a channels-last staging {@code src[(y·wp + x)·cs + ch]}:
      * B(j, r) for output position j = oy·oW + ox and column r = (ki·kW + kj)·cs + ch is
-     * {@code src[((oy·sH + ki·dH)·wp + ox·sW + kj·dW)·cs + ch]}, so each panel row is a few runs
-     * of consecutive channels.
+     * {@code src[((oy·sH + ki·dH)·wp + ox·sW + kj·dW)·cs + ch]}. A panel row is copied as runs of
+     * consecutive channels when there are many channels, else gathered through a table of column
+     * offsets.
      */
     private record TapPanels(Conv.Corr k, double[] src) implements GemmDouble.Panels {
         @Override
         public void pack(int pc, int kc, int jc, int nc, int nr, double[] dst) {
             int cs = k.cs(), kW = k.kW(), wp = k.wp(), oW = k.oW();
-            int[] runOff = new int[nr + 1], runCol = new int[nr + 1], runLen = new int[nr + 1];
+            boolean runs = cs >= LONG_RUN;
+            int[] colOff = new int[nr + 1], runCol = new int[nr + 1], runLen = new int[nr + 1];
             for (int q = 0; q < nc; q += nr) {
-                int cols = Math.min(nr, nc - q), d0 = q * kc, runs = 0;
+                int cols = Math.min(nr, nc - q), d0 = q * kc, n = 0;
                 int tap = (jc + q) / cs, ch = (jc + q) - tap * cs;
-                for (int c = 0; c < cols; runs++) {
-                    int len = Math.min(cols - c, cs - ch), ki = tap / kW, kj = tap - ki * kW;
-                    runOff[runs] = (ki * k.dH() * wp + kj * k.dW()) * cs + ch;
-                    runCol[runs] = c;
-                    runLen[runs] = len;
+                for (int c = 0; c < cols; ) {
+                    int len = runs ? Math.min(cols - c, cs - ch) : 1, ki = tap / kW, kj = tap - ki * kW;
+                    colOff[n] = (ki * k.dH() * wp + kj * k.dW()) * cs + ch;
+                    runCol[n] = c;
+                    runLen[n++] = len;
                     c += len;
-                    ch = 0;
-                    tap++;
+                    if ((ch += len) == cs) {
+                        ch = 0;
+                        tap++;
+                    }
                 }
                 int oy = pc / oW, ox = pc - oy * oW;
                 for (int p = 0; p < kc; p++) {
                     int base = (oy * k.sH() * wp + ox * k.sW()) * cs, d = d0 + p * nr;
-                    for (int i = 0; i < runs; i++) copy(src, base + runOff[i], dst, d + runCol[i], runLen[i]);
+                    if (runs) {
+                        for (int i = 0; i < n; i++) System.arraycopy(src, base + colOff[i], dst, d + runCol[i], runLen[i]);
+                    } else {
+                        for (int c = 0; c < cols; c++) dst[d + c] = src[base + colOff[c]];
+                    }
                     for (int c = cols; c < nr; c++) dst[d + c] = 0d;
                     if (++ox == oW) {
                         ox = 0;
@@ -309,16 +391,11 @@ final class ConvDouble {
 
     // ---- staging ----
 
-    /** Runs shorter than this are copied element by element rather than by System.arraycopy. */
-    private static final int SHORT_RUN = 12;
-
-    private static void copy(double[] src, int s, double[] dst, int d, int len) {
-        if (len < SHORT_RUN) {
-            for (int i = 0; i < len; i++) dst[d + i] = src[s + i];
-        } else {
-            System.arraycopy(src, s, dst, d, len);
-        }
-    }
+    /**
+     * Shortest run (output row, or channels at one tap) that panels copy with System.arraycopy;
+     * shorter ones are gathered element by element through a table of offsets.
+     */
+    private static final int LONG_RUN = 16;
 
     /**
      * Copies cs planes of h×w at {@code inOff} into {@code dst} as planes of hp×wp whose element
@@ -396,7 +473,7 @@ final class ConvDouble {
                             int src = plane + iy * w + dx;
                             for (int ox = 0; ox < lo; ox++) col[d + ox] = 0d;
                             if (sW == 1) {
-                                copy(in, src + lo, col, d + lo, hi - lo);
+                                System.arraycopy(in, src + lo, col, d + lo, hi - lo);
                             } else {
                                 for (int ox = lo; ox < hi; ox++) col[d + ox] = in[src + ox * sW];
                             }

@@ -11,25 +11,34 @@ final class PoolDouble {
 
     static void maxPool(Pool.Geometry g, double[] in, int inOff, double[] out, int outOff, long[] idx, int idxOff) {
         int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
-        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW(), kW = g.kW(), padW = g.padW();
-        // output columns [lo, hi) have every tap inside the input's width: the kernel's interior
-        int lo = Math.min(oW, (padW + sW - 1) / sW);
-        int hi = Math.max(lo, Math.min(oW, Math.floorDiv(w - 1 + padW - (kW - 1) * dW, sW) + 1));
-        int[] tapOff = new int[g.kH() * kW];
-        for (int t = 0; t < tapOff.length; t++) tapOff[t] = (t / kW) * dH * w + (t % kW) * dW;
-        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * kW), (s, e) -> {
-            double[] tap = new double[oW], work = new double[2 * hi * sW];
+        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), kH = g.kH(), kW = g.kW();
+        // output columns [lo, hi) and rows [top, bottom) have every tap inside the input: the kernel's interior
+        int lo = Math.min(oW, (g.padW() + sW - 1) / sW);
+        int hi = Math.max(lo, Math.min(oW, Math.floorDiv(w - 1 + g.padW() - (kW - 1) * g.dilW(), sW) + 1));
+        int top = Math.min(oH, (g.padH() + sH - 1) / sH);
+        int bottom = Math.max(top, Math.min(oH, Math.floorDiv(h - 1 + g.padH() - (kH - 1) * dH, sH) + 1));
+        int[] tapOff = new int[kH * kW];
+        for (int t = 0; t < tapOff.length; t++) tapOff[t] = (t / kW) * dH * w + (t % kW) * g.dilW();
+        int rowStep = sH * w, block = Pool.kernelRows(hi - lo, sW, rowStep);
+        Parallel.parallelFor(g.planes(), Conv.grain((long) op * kH * kW), (s, e) -> {
+            double[] work = new double[2 * ((block - 1) * rowStep + hi * sW)];
             for (int p = s; p < e; p++) {
                 int src = inOff + p * ip, dst = outOff + p * op, id = idxOff + p * op;
-                for (int oh = 0; oh < oH; oh++) {
-                    int ih0 = oh * sH - g.padH(), ih1 = Math.min(ih0 + (g.kH() - 1) * dH + 1, h);
+                for (int oh = 0; oh < oH; ) {
+                    boolean inside = oh >= top && oh < bottom;
+                    int rows = inside ? Math.min(block, bottom - oh) : 1;
+                    int ih0 = oh * sH - g.padH(), ih1 = Math.min(ih0 + (kH - 1) * dH + 1, h);
                     while (ih0 < 0) ih0 += dH;
-                    int o = dst + oh * oW, x = id + oh * oW;
-                    maxColumns(g, in, src, ih0, ih1, 0, lo, out, o, idx, x);
-                    int rows = ih1 > ih0 ? (ih1 - ih0 + dH - 1) / dH : 0, base = ih0 * w - padW;
-                    Pool.KERNEL.maxRow(in, src + base, tapOff, rows * kW, sW, lo, hi, out, o, tap, work);
-                    for (int ow = lo; ow < hi; ow++) idx[x + ow] = base + ow * sW + tapOff[(int) tap[ow]];
-                    maxColumns(g, in, src, ih0, ih1, hi, oW, out, o, idx, x);
+                    int taps = (ih1 > ih0 ? (ih1 - ih0 + dH - 1) / dH : 0) * kW;
+                    Pool.KERNEL.maxWindows(in, src, src + ih0 * w - g.padW(), rowStep, rows, tapOff, taps, sW, lo, hi,
+                            out, dst + oh * oW, idx, id + oh * oW, oW, work);
+                    for (int r = oh; r < oh + rows; r++) {
+                        int r0 = r * sH - g.padH(), r1 = Math.min(r0 + (kH - 1) * dH + 1, h);
+                        while (r0 < 0) r0 += dH;
+                        maxColumns(g, in, src, r0, r1, 0, lo, out, dst + r * oW, idx, id + r * oW);
+                        maxColumns(g, in, src, r0, r1, hi, oW, out, dst + r * oW, idx, id + r * oW);
+                    }
+                    oh += rows;
                 }
             }
         });
