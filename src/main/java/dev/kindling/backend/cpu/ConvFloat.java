@@ -254,6 +254,23 @@ final class ConvFloat {
 
     // ---- backward weight ----
 
+    /** How a weight gradient runs (see {@link #backwardWeight}). */
+    private enum WeightPath { DOTS, TAPS, EXPLICIT }
+
+    /** The dot-product kernel of {@link WeightPath#DOTS}: Vector API when available, plain Java otherwise. */
+    private static final DotKernel DOTS = Simd.choose("dev.kindling.backend.cpu.VectorDotKernel",
+            DotKernel.class, new DotKernel.Scalar());
+
+    /** Output positions per call of the dot-product kernel: its rows of the output gradient stay in L2. */
+    private static final int DOT_K_BLOCK = 2048;
+
+    /**
+     * gW = Σ_b gOut[b] · col(x[b])^T per group. Stride 1: {@link WeightPath#DOTS}, dot products of
+     * the output gradient's rows with shifted rows of the staged input (Note [shifted columns]),
+     * no packing at all. Strided: {@link WeightPath#TAPS}, the packed GEMM over a channels-last
+     * staging, accumulated with columns in (ki, kj, ch) order and permuted at the end. Products
+     * too thin to pack: {@link WeightPath#EXPLICIT}, an explicit col matrix.
+     */
     static void backwardWeight(Conv.Geometry g, float[] gOut, int goOff, float[] in, int inOff,
                                float[] gW, int gwOff) {
         int n = g.n(), groups = g.groups(), size = (int) g.weightSize();
@@ -261,17 +278,18 @@ final class ConvFloat {
             Arrays.fill(gW, gwOff, gwOff + size, 0f);
             return;
         }
-        // the implicit path accumulates with columns in (ki, kj, ch) order, permuted at the end
-        boolean implicit = Gemm.packs(g.og(), g.colRows(), g.colCols());
-        float[] acc = implicit ? new float[size] : gW;
-        int accOff = implicit ? 0 : gwOff;
+        WeightPath path = g.strideH() == 1 && g.strideW() == 1 ? WeightPath.DOTS
+                : Gemm.packs(g.og(), g.colRows(), g.colCols()) ? WeightPath.TAPS : WeightPath.EXPLICIT;
+        int[] taps = path == WeightPath.DOTS ? taps(Conv.Corr.forward(g)) : null;
+        float[] acc = path == WeightPath.TAPS ? new float[size] : gW;
+        int accOff = path == WeightPath.TAPS ? 0 : gwOff;
         long sampleWork = g.unitWork() * groups;
         if (Gemm.splitBatch(groups, g.unitWork() * n)) {
             // each group's slice of the gradient on one thread
             Parallel.parallelFor(groups, Gemm.batchGrain(g.unitWork() * n), (s, e) -> {
                 for (int grp = s; grp < e; grp++) {
                     for (int b = 0; b < n; b++) {
-                        weightUnit(g, implicit, b, grp, gOut, goOff, in, inOff, acc, accOff, b == 0, false);
+                        weightUnit(g, path, taps, b, grp, gOut, goOff, in, inOff, acc, accOff, b == 0, false);
                     }
                 }
             });
@@ -286,7 +304,7 @@ final class ConvFloat {
                     int b0 = (int) ((long) n * t / tasks), b1 = (int) ((long) n * (t + 1) / tasks);
                     for (int grp = 0; grp < groups; grp++) {
                         for (int b = b0; b < b1; b++) {
-                            weightUnit(g, implicit, b, grp, gOut, goOff, in, inOff, dst, dstOff, b == b0, false);
+                            weightUnit(g, path, taps, b, grp, gOut, goOff, in, inOff, dst, dstOff, b == b0, false);
                         }
                     }
                     partial[t] = dst;
@@ -299,42 +317,90 @@ final class ConvFloat {
         } else {
             for (int grp = 0; grp < groups; grp++) {
                 for (int b = 0; b < n; b++) {
-                    weightUnit(g, implicit, b, grp, gOut, goOff, in, inOff, acc, accOff, b == 0, true);
+                    weightUnit(g, path, taps, b, grp, gOut, goOff, in, inOff, acc, accOff, b == 0, true);
                 }
             }
         }
-        if (implicit) unpermute(g, acc, gW, gwOff);
+        if (path == WeightPath.TAPS) unpermute(g, acc, gW, gwOff);
     }
 
     /**
-     * gW[grp] (+)= gOut[b, grp] · col(x[b, grp])^T, overwriting when {@code first}. Implicit: B
-     * read through {@link TapPanels} from a channels-last staging of the input, columns in
-     * (ki, kj, ch) order; otherwise through an explicit col matrix, columns in (ch, ki, kj) order.
+     * gW[grp] (+)= gOut[b, grp] · col(x[b, grp])^T, overwriting when {@code first}, by the given
+     * path; a DOTS unit whose input holds an infinity or NaN runs EXPLICIT instead (the dot
+     * products would multiply it by the zeros at the wrapped positions and make NaN).
      */
-    private static void weightUnit(Conv.Geometry g, boolean implicit, int b, int grp, float[] gOut, int goOff,
-                                   float[] in, int inOff, float[] gW, int gwOff, boolean first, boolean parallel) {
+    private static void weightUnit(Conv.Geometry g, WeightPath path, int[] taps, int b, int grp, float[] gOut,
+                                   int goOff, float[] in, int inOff, float[] gW, int gwOff, boolean first,
+                                   boolean parallel) {
         int og = g.og(), rows = g.colRows(), cols = g.colCols();
         int goBase = goOff + (b * g.o() + grp * og) * cols;
         int inBase = inOff + (b * g.c() + grp * g.cg()) * g.h() * g.w();
+        int cOff = gwOff + grp * og * rows;
         float beta = first ? 0f : 1f;
-        if (implicit) {
-            Conv.Corr k = Conv.Corr.forward(g);
+        Conv.Corr k = Conv.Corr.forward(g);
+        if (path == WeightPath.DOTS && weightDots(k, taps, gOut, goBase, in, inBase, gW, cOff, first, parallel)) {
+            return;
+        }
+        if (path == WeightPath.TAPS) {
             float[] s = staging(k.cs() * k.hp() * k.wp());
             channelsLast(in, inBase, k.cs(), k.h(), k.w(), k.padH(), k.padW(), k.hp(), k.wp(), s);
             GemmFloat.packed(Gemm.KERNEL, parallel, og, rows, cols, 1f, gOut, goBase, cols, 1,
-                    new TapPanels(k, s), beta, gW, gwOff + grp * og * rows, rows, 1);
+                    new TapPanels(k, s), beta, gW, cOff, rows, 1);
             return;
         }
         float[] src = in;
         int srcOff = inBase;
         if (!g.pointwise()) {
             float[] col = colBuffer(rows * cols);
-            im2col(Conv.Corr.forward(g), in, inBase, col, parallel);
+            im2col(k, in, inBase, col, parallel);
             src = col;
             srcOff = 0;
         }
         GemmFloat.gemm(Gemm.KERNEL, parallel, og, rows, cols, 1f, gOut, goBase, cols, 1,
-                src, srcOff, 1, cols, beta, gW, gwOff + grp * og * rows, rows, 1);
+                src, srcOff, 1, cols, beta, gW, cOff, rows, 1);
+    }
+
+    /**
+     * One unit of {@link WeightPath#DOTS}: stages the input with its padding (and zeros past its
+     * end, up to a whole number of kernel steps), lays the output gradient's rows out on the
+     * staged row length with zeros at the wrapped positions, and adds their dot products with
+     * the shifted input rows to the gradient. Returns false, having changed nothing, when the
+     * staged input is not all finite.
+     */
+    private static boolean weightDots(Conv.Corr k, int[] taps, float[] gOut, int goBase, float[] in, int inBase,
+                                      float[] gW, int cOff, boolean first, boolean parallel) {
+        int m = k.m(), rows = k.depth(), wp = k.wp(), oW = k.oW(), oH = k.oH();
+        int wide = (oH - 1) * wp + oW, kk = (wide + DotKernel.K_MULTIPLE - 1) / DotKernel.K_MULTIPLE * DotKernel.K_MULTIPLE;
+        int srcSize = k.cs() * k.hp() * wp;
+        float[] s = staging(srcSize + kk - wide);
+        window(in, inBase, k.cs(), k.h(), k.w(), k.padH(), k.padW(), k.hp(), wp, s);
+        if (!finite(s, srcSize)) return false;
+        Arrays.fill(s, srcSize, srcSize + kk - wide, 0f);
+        float[] a = wideBuffer(m * kk);
+        for (int i = 0; i < m; i++) {
+            int d = i * kk;
+            for (int oy = 0; oy < oH; oy++, d += wp) {
+                System.arraycopy(gOut, goBase + (i * oH + oy) * oW, a, d, oW);
+                Arrays.fill(a, d + oW, oy == oH - 1 ? (i + 1) * kk : d + wp, 0f);
+            }
+        }
+        if (first) Arrays.fill(gW, cOff, cOff + m * rows, 0f);
+        for (int p0 = 0; p0 < kk; p0 += DOT_K_BLOCK) {
+            int len = Math.min(DOT_K_BLOCK, kk - p0), from = p0;
+            Parallel.parallelFor(rows, parallel ? Conv.grain((long) m * len) : rows, (j0, j1) -> {
+                int[] t = j0 == 0 && j1 == rows ? taps : Arrays.copyOfRange(taps, j0, j1);
+                DOTS.dots(m, j1 - j0, len, a, from, kk, s, from, t, gW, cOff + j0, rows);
+            });
+        }
+        return true;
+    }
+
+    /** Whether the first {@code n} elements of {@code x} are all finite. */
+    private static boolean finite(float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(x[i])) return false;
+        }
+        return true;
     }
 
     /**
