@@ -50,8 +50,9 @@ import java.util.Objects;
  * With stride 1 the input gradient is itself a correlation: of the output gradient padded by
  * {@code dil·(k − 1) − pad} on each side (cropped where that is negative), with the weight flipped
  * in both spatial dimensions and its channel dimensions swapped within each group. It runs as a
- * forward, through the same implicit GEMM, with no col2im. Strided convolutions keep the GEMM into
- * an explicit col matrix and col2im's scatter-add.
+ * forward, through the same implicit GEMM, with no col2im. Strided convolutions, and those with
+ * fewer than 8 input channels per group (the correlation's product would have that few rows),
+ * keep the GEMM into an explicit col matrix and col2im's scatter-add.
  *
  * <p>Bad geometry throws {@link IllegalArgumentException} with PyTorch's wording, prefixed by the
  * routine, e.g. {@code "conv2d: Calculated padded input size per channel: (2 x 2). Kernel size:

@@ -205,9 +205,16 @@ final class ConvDouble {
 
     // ---- backward input ----
 
+    /**
+     * Fewest input channels per group for which a stride-1 input gradient runs as a correlation:
+     * its product has that many rows, and below a micro-tile's height (8) most of each tile would
+     * be padding, while the GEMM + col2im product has c/groups·kH·kW rows.
+     */
+    private static final int CORRELATION_MIN_CHANNELS = 8;
+
     static void backwardInput(Conv.Geometry g, double[] gOut, int goOff, double[] wt, int wOff,
                               double[] gIn, int giOff) {
-        if (g.strideH() == 1 && g.strideW() == 1) {
+        if (g.strideH() == 1 && g.strideW() == 1 && g.cg() >= CORRELATION_MIN_CHANNELS) {
             // Note [input gradient as a correlation]
             Conv.Corr k = Conv.Corr.backwardInput(g);
             double[] flipped = flip(g, wt, wOff);
@@ -377,7 +384,7 @@ final class ConvDouble {
             int d = i * kk;
             for (int oy = 0; oy < oH; oy++, d += wp) {
                 System.arraycopy(gOut, goBase + (i * oH + oy) * oW, a, d, oW);
-                Arrays.fill(a, d + oW, oy == oH - 1 ? (i + 1) * kk : d + wp, 0d);
+                for (int x = d + oW, end = oy == oH - 1 ? (i + 1) * kk : d + wp; x < end; x++) a[x] = 0d;
             }
         }
         if (first) Arrays.fill(gW, cOff, cOff + m * rows, 0d);
@@ -479,9 +486,9 @@ final class ConvDouble {
             Arrays.fill(dst, plane, plane + y0 * wp, 0d);
             for (int y = y0; y < y1; y++) {
                 int d = plane + y * wp;
-                Arrays.fill(dst, d, d + x0, 0d);
+                for (int x = 0; x < x0; x++) dst[d + x] = 0d;
                 System.arraycopy(in, src + (y - top) * w + x0 - left, dst, d + x0, x1 - x0);
-                Arrays.fill(dst, d + x1, d + wp, 0d);
+                for (int x = x1; x < wp; x++) dst[d + x] = 0d;
             }
             Arrays.fill(dst, plane + y1 * wp, plane + hp * wp, 0d);
         }

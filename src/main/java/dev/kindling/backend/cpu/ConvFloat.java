@@ -209,9 +209,16 @@ final class ConvFloat {
 
     // ---- backward input ----
 
+    /**
+     * Fewest input channels per group for which a stride-1 input gradient runs as a correlation:
+     * its product has that many rows, and below a micro-tile's height (8) most of each tile would
+     * be padding, while the GEMM + col2im product has c/groups·kH·kW rows.
+     */
+    private static final int CORRELATION_MIN_CHANNELS = 8;
+
     static void backwardInput(Conv.Geometry g, float[] gOut, int goOff, float[] wt, int wOff,
                               float[] gIn, int giOff) {
-        if (g.strideH() == 1 && g.strideW() == 1) {
+        if (g.strideH() == 1 && g.strideW() == 1 && g.cg() >= CORRELATION_MIN_CHANNELS) {
             // Note [input gradient as a correlation]
             Conv.Corr k = Conv.Corr.backwardInput(g);
             float[] flipped = flip(g, wt, wOff);
@@ -381,7 +388,7 @@ final class ConvFloat {
             int d = i * kk;
             for (int oy = 0; oy < oH; oy++, d += wp) {
                 System.arraycopy(gOut, goBase + (i * oH + oy) * oW, a, d, oW);
-                Arrays.fill(a, d + oW, oy == oH - 1 ? (i + 1) * kk : d + wp, 0f);
+                for (int x = d + oW, end = oy == oH - 1 ? (i + 1) * kk : d + wp; x < end; x++) a[x] = 0f;
             }
         }
         if (first) Arrays.fill(gW, cOff, cOff + m * rows, 0f);
@@ -483,9 +490,9 @@ final class ConvFloat {
             Arrays.fill(dst, plane, plane + y0 * wp, 0f);
             for (int y = y0; y < y1; y++) {
                 int d = plane + y * wp;
-                Arrays.fill(dst, d, d + x0, 0f);
+                for (int x = 0; x < x0; x++) dst[d + x] = 0f;
                 System.arraycopy(in, src + (y - top) * w + x0 - left, dst, d + x0, x1 - x0);
-                Arrays.fill(dst, d + x1, d + wp, 0f);
+                for (int x = x1; x < wp; x++) dst[d + x] = 0f;
             }
             Arrays.fill(dst, plane + y1 * wp, plane + hp * wp, 0f);
         }

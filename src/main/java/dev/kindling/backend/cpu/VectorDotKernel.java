@@ -1,5 +1,6 @@
 package dev.kindling.backend.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -9,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * The Vector API {@link DotKernel}: tiles of four rows of a against four rows of b, sixteen
  * dot products held in sixteen vector accumulators. Each step along k loads four vectors of a
  * (kept) and four of b (one at a time) for sixteen FMAs, so the loop runs at the FMA rate from L1
- * and L2; the lane sums are taken once per tile. Rows left over from the 4×4 tiling run 1×4, 4×1
- * or single dot products. Loaded by {@link ConvFloat} and {@link ConvDouble} through
+ * and L2; the lane sums are taken once per tile. The last one to three rows of b run as a full
+ * tile with the last row repeated; rows of a left over from the 4×4 tiling run 1×4 tiles or
+ * single dot products. Loaded by {@link ConvFloat} and {@link ConvDouble} through
  * {@link Simd#choose} only when {@link Simd#AVAILABLE}; its vectors are {@code SPECIES_PREFERRED}
  * up to 512 bits, so that {@link DotKernel#K_MULTIPLE} is a whole number of them.
  */
@@ -34,11 +36,22 @@ final class VectorDotKernel implements DotKernel {
             }
             for (; i < m; i++) tile1x4(k, a, aOff + i * lda, b, b0, b1, b2, b3, c, cOff + i * ldc + j, t);
         }
-        for (; j < n; j++) {
-            int bj = bOff + bRows[j];
+        if (j < n) {
+            // the last 1 to 3 rows of b as a full tile, the last one repeated, into scratch
+            int left = n - j, b0 = bOff + bRows[j];
+            int b1 = bOff + bRows[j + Math.min(1, left - 1)], b2 = bOff + bRows[j + Math.min(2, left - 1)];
+            float[] part = new float[16];
             int i = 0;
-            for (; i + 4 <= m; i += 4) tile4x1(k, a, aOff + i * lda, lda, b, bj, c, cOff + i * ldc + j, ldc);
-            for (; i < m; i++) c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bj);
+            for (; i + 4 <= m; i += 4) {
+                Arrays.fill(part, 0);
+                tile4x4(k, a, aOff + i * lda, lda, b, b0, b1, b2, b2, part, 0, 4, t);
+                for (int r = 0; r < 4; r++) {
+                    for (int q = 0; q < left; q++) c[cOff + (i + r) * ldc + j + q] += part[4 * r + q];
+                }
+            }
+            for (; i < m; i++) {
+                for (int q = 0; q < left; q++) c[cOff + i * ldc + j + q] += dot(k, a, aOff + i * lda, b, bOff + bRows[j + q]);
+            }
         }
     }
 
@@ -85,23 +98,6 @@ final class VectorDotKernel implements DotKernel {
         addSums(t, 1, c, cOff, 0);
     }
 
-    /** Rows a0..a0+3·lda against one row of b. */
-    private static void tile4x1(int k, float[] a, int a0, int lda, float[] b, int b0, float[] c, int cOff, int ldc) {
-        final int l = FS.length();
-        FloatVector z = FloatVector.zero(FS), s0 = z, s1 = z, s2 = z, s3 = z;
-        for (int p = 0; p < k; p += l) {
-            FloatVector y = FloatVector.fromArray(FS, b, b0 + p);
-            s0 = FloatVector.fromArray(FS, a, a0 + p).fma(y, s0);
-            s1 = FloatVector.fromArray(FS, a, a0 + lda + p).fma(y, s1);
-            s2 = FloatVector.fromArray(FS, a, a0 + 2 * lda + p).fma(y, s2);
-            s3 = FloatVector.fromArray(FS, a, a0 + 3 * lda + p).fma(y, s3);
-        }
-        c[cOff] += s0.reduceLanes(VectorOperators.ADD);
-        c[cOff + ldc] += s1.reduceLanes(VectorOperators.ADD);
-        c[cOff + 2 * ldc] += s2.reduceLanes(VectorOperators.ADD);
-        c[cOff + 3 * ldc] += s3.reduceLanes(VectorOperators.ADD);
-    }
-
     private static float dot(int k, float[] a, int a0, float[] b, int b0) {
         final int l = FS.length();
         FloatVector s = FloatVector.zero(FS);
@@ -137,11 +133,22 @@ final class VectorDotKernel implements DotKernel {
             }
             for (; i < m; i++) tile1x4(k, a, aOff + i * lda, b, b0, b1, b2, b3, c, cOff + i * ldc + j, t);
         }
-        for (; j < n; j++) {
-            int bj = bOff + bRows[j];
+        if (j < n) {
+            // the last 1 to 3 rows of b as a full tile, the last one repeated, into scratch
+            int left = n - j, b0 = bOff + bRows[j];
+            int b1 = bOff + bRows[j + Math.min(1, left - 1)], b2 = bOff + bRows[j + Math.min(2, left - 1)];
+            double[] part = new double[16];
             int i = 0;
-            for (; i + 4 <= m; i += 4) tile4x1(k, a, aOff + i * lda, lda, b, bj, c, cOff + i * ldc + j, ldc);
-            for (; i < m; i++) c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bj);
+            for (; i + 4 <= m; i += 4) {
+                Arrays.fill(part, 0);
+                tile4x4(k, a, aOff + i * lda, lda, b, b0, b1, b2, b2, part, 0, 4, t);
+                for (int r = 0; r < 4; r++) {
+                    for (int q = 0; q < left; q++) c[cOff + (i + r) * ldc + j + q] += part[4 * r + q];
+                }
+            }
+            for (; i < m; i++) {
+                for (int q = 0; q < left; q++) c[cOff + i * ldc + j + q] += dot(k, a, aOff + i * lda, b, bOff + bRows[j + q]);
+            }
         }
     }
 
@@ -186,23 +193,6 @@ final class VectorDotKernel implements DotKernel {
         }
         s0.intoArray(t, 0); s1.intoArray(t, l); s2.intoArray(t, 2 * l); s3.intoArray(t, 3 * l);
         addSums(t, 1, c, cOff, 0);
-    }
-
-    /** Rows a0..a0+3·lda against one row of b. */
-    private static void tile4x1(int k, double[] a, int a0, int lda, double[] b, int b0, double[] c, int cOff, int ldc) {
-        final int l = DS.length();
-        DoubleVector z = DoubleVector.zero(DS), s0 = z, s1 = z, s2 = z, s3 = z;
-        for (int p = 0; p < k; p += l) {
-            DoubleVector y = DoubleVector.fromArray(DS, b, b0 + p);
-            s0 = DoubleVector.fromArray(DS, a, a0 + p).fma(y, s0);
-            s1 = DoubleVector.fromArray(DS, a, a0 + lda + p).fma(y, s1);
-            s2 = DoubleVector.fromArray(DS, a, a0 + 2 * lda + p).fma(y, s2);
-            s3 = DoubleVector.fromArray(DS, a, a0 + 3 * lda + p).fma(y, s3);
-        }
-        c[cOff] += s0.reduceLanes(VectorOperators.ADD);
-        c[cOff + ldc] += s1.reduceLanes(VectorOperators.ADD);
-        c[cOff + 2 * ldc] += s2.reduceLanes(VectorOperators.ADD);
-        c[cOff + 3 * ldc] += s3.reduceLanes(VectorOperators.ADD);
     }
 
     private static double dot(int k, double[] a, int a0, double[] b, int b0) {
