@@ -25,33 +25,33 @@ final class VectorDotKernel implements DotKernel {
     @Override
     public void dots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int[] bRows,
                      float[] c, int cOff, int ldc) {
-        float[] t = new float[16 * FS.length()];
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            int b0 = bOff + bRows[j], b1 = bOff + bRows[j + 1], b2 = bOff + bRows[j + 2], b3 = bOff + bRows[j + 3];
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                int a0 = aOff + i * lda;
-                tile4x4(k, a, a0, lda, b, b0, b1, b2, b3, c, cOff + i * ldc + j, ldc, t);
+        float[] t = new float[16 * FS.length()], part = new float[16];
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            // four rows of a stay in L1 while the rows of b stream past (shifted rows share their lines)
+            int a0 = aOff + i * lda, j = 0;
+            for (; j + 4 <= n; j += 4) {
+                tile4x4(k, a, a0, lda, b, bOff + bRows[j], bOff + bRows[j + 1], bOff + bRows[j + 2], bOff + bRows[j + 3],
+                        c, cOff + i * ldc + j, ldc, t);
             }
-            for (; i < m; i++) tile1x4(k, a, aOff + i * lda, b, b0, b1, b2, b3, c, cOff + i * ldc + j, t);
-        }
-        if (j < n) {
-            // the last 1 to 3 rows of b as a full tile, the last one repeated, into scratch
-            int left = n - j, b0 = bOff + bRows[j];
-            int b1 = bOff + bRows[j + Math.min(1, left - 1)], b2 = bOff + bRows[j + Math.min(2, left - 1)];
-            float[] part = new float[16];
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
+            if (j < n) {
+                // the last 1 to 3 rows of b as a full tile, the last one repeated, into scratch
+                int left = n - j, b0 = bOff + bRows[j];
+                int b1 = bOff + bRows[j + Math.min(1, left - 1)], b2 = bOff + bRows[j + Math.min(2, left - 1)];
                 Arrays.fill(part, 0);
-                tile4x4(k, a, aOff + i * lda, lda, b, b0, b1, b2, b2, part, 0, 4, t);
+                tile4x4(k, a, a0, lda, b, b0, b1, b2, b2, part, 0, 4, t);
                 for (int r = 0; r < 4; r++) {
                     for (int q = 0; q < left; q++) c[cOff + (i + r) * ldc + j + q] += part[4 * r + q];
                 }
             }
-            for (; i < m; i++) {
-                for (int q = 0; q < left; q++) c[cOff + i * ldc + j + q] += dot(k, a, aOff + i * lda, b, bOff + bRows[j + q]);
+        }
+        for (; i < m; i++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                tile1x4(k, a, aOff + i * lda, b, bOff + bRows[j], bOff + bRows[j + 1], bOff + bRows[j + 2],
+                        bOff + bRows[j + 3], c, cOff + i * ldc + j, t);
             }
+            for (; j < n; j++) c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + bRows[j]);
         }
     }
 
@@ -122,33 +122,33 @@ final class VectorDotKernel implements DotKernel {
     @Override
     public void dots(int m, int n, int k, double[] a, int aOff, int lda, double[] b, int bOff, int[] bRows,
                      double[] c, int cOff, int ldc) {
-        double[] t = new double[16 * DS.length()];
-        int j = 0;
-        for (; j + 4 <= n; j += 4) {
-            int b0 = bOff + bRows[j], b1 = bOff + bRows[j + 1], b2 = bOff + bRows[j + 2], b3 = bOff + bRows[j + 3];
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                int a0 = aOff + i * lda;
-                tile4x4(k, a, a0, lda, b, b0, b1, b2, b3, c, cOff + i * ldc + j, ldc, t);
+        double[] t = new double[16 * DS.length()], part = new double[16];
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            // four rows of a stay in L1 while the rows of b stream past (shifted rows share their lines)
+            int a0 = aOff + i * lda, j = 0;
+            for (; j + 4 <= n; j += 4) {
+                tile4x4(k, a, a0, lda, b, bOff + bRows[j], bOff + bRows[j + 1], bOff + bRows[j + 2], bOff + bRows[j + 3],
+                        c, cOff + i * ldc + j, ldc, t);
             }
-            for (; i < m; i++) tile1x4(k, a, aOff + i * lda, b, b0, b1, b2, b3, c, cOff + i * ldc + j, t);
-        }
-        if (j < n) {
-            // the last 1 to 3 rows of b as a full tile, the last one repeated, into scratch
-            int left = n - j, b0 = bOff + bRows[j];
-            int b1 = bOff + bRows[j + Math.min(1, left - 1)], b2 = bOff + bRows[j + Math.min(2, left - 1)];
-            double[] part = new double[16];
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
+            if (j < n) {
+                // the last 1 to 3 rows of b as a full tile, the last one repeated, into scratch
+                int left = n - j, b0 = bOff + bRows[j];
+                int b1 = bOff + bRows[j + Math.min(1, left - 1)], b2 = bOff + bRows[j + Math.min(2, left - 1)];
                 Arrays.fill(part, 0);
-                tile4x4(k, a, aOff + i * lda, lda, b, b0, b1, b2, b2, part, 0, 4, t);
+                tile4x4(k, a, a0, lda, b, b0, b1, b2, b2, part, 0, 4, t);
                 for (int r = 0; r < 4; r++) {
                     for (int q = 0; q < left; q++) c[cOff + (i + r) * ldc + j + q] += part[4 * r + q];
                 }
             }
-            for (; i < m; i++) {
-                for (int q = 0; q < left; q++) c[cOff + i * ldc + j + q] += dot(k, a, aOff + i * lda, b, bOff + bRows[j + q]);
+        }
+        for (; i < m; i++) {
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                tile1x4(k, a, aOff + i * lda, b, bOff + bRows[j], bOff + bRows[j + 1], bOff + bRows[j + 2],
+                        bOff + bRows[j + 3], c, cOff + i * ldc + j, t);
             }
+            for (; j < n; j++) c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + bRows[j]);
         }
     }
 
