@@ -142,8 +142,13 @@ final class ConvDouble {
     private record ShiftPanels(int[] taps, double[] src, int srcOff) implements GemmDouble.Panels {
         @Override
         public void pack(int pc, int kc, int jc, int nc, int nr, double[] dst) {
+            GemmKernel kern = Gemm.KERNEL;
             for (int q = 0; q < nc; q += nr) {
                 int cols = Math.min(nr, nc - q), d = q * kc, s = srcOff + jc + q;
+                if (cols == nr && nr == kern.doubleNr()) {
+                    for (int p = 0; p < kc; p++, d += nr) kern.doublePanelRow(src, s + taps[pc + p], dst, d);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, d += nr) {
                     System.arraycopy(src, s + taps[pc + p], dst, d, cols);
                     for (int c = cols; c < nr; c++) dst[d + c] = 0d;

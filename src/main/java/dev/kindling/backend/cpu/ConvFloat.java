@@ -146,8 +146,13 @@ final class ConvFloat {
     private record ShiftPanels(int[] taps, float[] src, int srcOff) implements GemmFloat.Panels {
         @Override
         public void pack(int pc, int kc, int jc, int nc, int nr, float[] dst) {
+            GemmKernel kern = Gemm.KERNEL;
             for (int q = 0; q < nc; q += nr) {
                 int cols = Math.min(nr, nc - q), d = q * kc, s = srcOff + jc + q;
+                if (cols == nr && nr == kern.floatNr()) {
+                    for (int p = 0; p < kc; p++, d += nr) kern.floatPanelRow(src, s + taps[pc + p], dst, d);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++, d += nr) {
                     System.arraycopy(src, s + taps[pc + p], dst, d, cols);
                     for (int c = cols; c < nr; c++) dst[d + c] = 0f;

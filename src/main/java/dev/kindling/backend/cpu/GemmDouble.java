@@ -173,9 +173,12 @@ final class GemmDouble {
      * {@code dst[(j / nr) * nr * kc + p * nr + j % nr] = B(p, j)}, the last panel zero-padded.
      */
     static void packB(int kc, int nc, int nr, double[] b, int bOff, int bRs, int bCs, double[] dst) {
+        GemmKernel kern = Gemm.KERNEL;
         for (int j = 0; j < nc; j += nr) {
             int cols = Math.min(nr, nc - j), d = j * kc, src = bOff + j * bCs;
-            if (bCs == 1) {
+            if (bCs == 1 && cols == nr && nr == kern.doubleNr()) {
+                for (int p = 0; p < kc; p++) kern.doublePanelRow(b, src + p * bRs, dst, d + p * nr);
+            } else if (bCs == 1) {
                 // rows of B are contiguous: copy a run of columns per step of k
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, src + p * bRs, dst, d + p * nr, cols);

@@ -174,9 +174,12 @@ final class GemmFloat {
      * {@code dst[(j / nr) * nr * kc + p * nr + j % nr] = B(p, j)}, the last panel zero-padded.
      */
     static void packB(int kc, int nc, int nr, float[] b, int bOff, int bRs, int bCs, float[] dst) {
+        GemmKernel kern = Gemm.KERNEL;
         for (int j = 0; j < nc; j += nr) {
             int cols = Math.min(nr, nc - j), d = j * kc, src = bOff + j * bCs;
-            if (bCs == 1) {
+            if (bCs == 1 && cols == nr && nr == kern.floatNr()) {
+                for (int p = 0; p < kc; p++) kern.floatPanelRow(b, src + p * bRs, dst, d + p * nr);
+            } else if (bCs == 1) {
                 // rows of B are contiguous: copy a run of columns per step of k
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, src + p * bRs, dst, d + p * nr, cols);
