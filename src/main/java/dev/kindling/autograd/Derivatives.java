@@ -645,8 +645,19 @@ public final class Derivatives {
         }
         if (c.needs(1)) dw = transposed ? ConvOps.conv2dWeightGrad(g, x, w.shape(), s, p, d, groups)
                 : ConvOps.conv2dWeightGrad(x, g, w.shape(), s, p, d, groups);
-        if (c.needs(2)) db = g.sum(new int[] {0, 2, 3}, false);
+        if (c.needs(2)) db = convBiasGrad(g);
         return grads(dx, dw, db);
+    }
+
+    /**
+     * The bias gradient of a convolution, g [n, o, oH, oW] summed over batch and positions: one
+     * matrix-vector product with a vector of ones (a vectorised dot product per output plane)
+     * and a sum over the batch of the [n, o] result; half precision sums through a reduction.
+     */
+    private static Tensor convBiasGrad(Tensor g) {
+        if (g.dtype() != DType.FLOAT32 && g.dtype() != DType.FLOAT64) return g.sum(new int[] {0, 2, 3}, false);
+        Tensor ones = Torch.ones(new int[] {g.size(2) * g.size(3)}, g.dtype(), g.device());
+        return g.flatten(2, 3).matmul(ones).sum(0);
     }
 
     /**

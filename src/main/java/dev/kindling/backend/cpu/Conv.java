@@ -16,12 +16,43 @@ import java.util.Objects;
  * are always the input's size, so {@link #conv2dBackwardInput} is also the forward of a
  * transposed convolution (with output_padding the caller picks h and w).
  *
- * <p>Method: for each sample and group, im2col unfolds the input into a
- * {@code [c/groups·kH·kW, oH·oW]} matrix and one {@link Gemm} product does the rest (col2im
- * folds the input gradient back). A 1×1, stride-1, unpadded convolution uses the input as that
- * matrix directly. Work is spread over threads by (sample, group) when each unit is small or
- * there are enough of them, and inside the products otherwise (batch size 1). Results are
- * deterministic for a given {@link Parallel#numThreads()}.
+ * <p>Method: for each sample and group, one {@link Gemm} product with the unfolded input (the
+ * im2col matrix, {@code [c/groups·kH·kW, oH·oW]}) as an operand, read implicitly (below). A 1×1,
+ * stride-1, unpadded convolution uses the input as that matrix directly. Work is spread over
+ * threads by (sample, group) when each unit is small or there are enough of them, and inside the
+ * products otherwise (batch size 1). Results are deterministic for a given
+ * {@link Parallel#numThreads()}.
+ *
+ * <h2>Note [implicit GEMM]</h2>
+ * The unfolded input is never materialised: the packed GEMM (Note [GEMM packing] in {@link Gemm})
+ * asks for B one block of micro-panels at a time ({@link GemmFloat.Panels}), and the driver copies
+ * the panels straight from the input. The forward stages each unit's input once with its zero
+ * padding, so every panel row is a few runs along input rows with no bounds checks, and the input
+ * (9 times smaller than its unfolding for a 3×3 kernel) is read from cache. The weight gradient
+ * needs the unfolding transposed (output positions down, kernel taps across); it stages the input
+ * channels-last, so that a panel row is runs of consecutive channels, and accumulates with the
+ * columns in (ki, kj, ch) order, permuted into the weight's (ch, ki, kj) order at the end.
+ * Products too thin for packing (the GEMM's direct loops) unfold into an explicit matrix instead.
+ *
+ * <h2>Note [shifted columns]</h2>
+ * With stride 1, output position (oy, ox) and kernel row r = (ch, ki, kj) read the staged
+ * (padded, hp×wp) source at {@code taps[r] + oy·wp + ox}, where
+ * {@code taps[r] = ch·hp·wp + ki·dH·wp + kj·dW}. Numbering output positions as
+ * {@code j = oy·wp + ox}, with the row length of the source rather than of the output, makes that
+ * {@code taps[r] + j}: row r of the unfolding is the source itself shifted by {@code taps[r]}, and
+ * every panel row is one contiguous copy however narrow the output is. The product is computed
+ * over {@code (oH − 1)·wp + oW} such positions into a scratch matrix; the {@code wp − oW}
+ * positions at the end of each row (windows that wrap into the next row) are computed and dropped
+ * when the rows are copied out. That costs {@code (wp − oW)/wp} more multiply-adds (6 % for a 3×3
+ * kernel on a 32-wide output) and saves splitting every panel row at output-row ends.
+ *
+ * <h2>Note [input gradient as a correlation]</h2>
+ * With stride 1 the input gradient is itself a correlation: of the output gradient padded by
+ * {@code dil·(k − 1) − pad} on each side (cropped where that is negative), with the weight flipped
+ * in both spatial dimensions and its channel dimensions swapped within each group. It runs as a
+ * forward, through the same implicit GEMM, with no col2im. Strided convolutions, and those with
+ * fewer than 8 input channels per group (the correlation's product would have that few rows),
+ * keep the GEMM into an explicit col matrix and col2im's scatter-add.
  *
  * <p>Bad geometry throws {@link IllegalArgumentException} with PyTorch's wording, prefixed by the
  * routine, e.g. {@code "conv2d: Calculated padded input size per channel: (2 x 2). Kernel size:
@@ -65,6 +96,45 @@ public final class Conv {
         long weightSize() { return (long) o * colRows(); }
 
         long outputSize() { return (long) n * o * oH * oW; }
+    }
+
+    /**
+     * One correlation as the drivers run it for one (sample, group) unit: m output channels of
+     * oH×oW from cs source channels of h×w, through a kH×kW kernel with the given stride,
+     * padding (negative: the source is cropped) and dilation. The forward is the convolution's
+     * own; a stride-1 input gradient is another one (Note [input gradient as a correlation]).
+     */
+    record Corr(int m, int cs, int h, int w, int kH, int kW, int sH, int sW, int padH, int padW, int dH, int dW,
+                int oH, int oW) {
+        static Corr forward(Geometry g) {
+            return new Corr(g.og(), g.cg(), g.h(), g.w(), g.kH(), g.kW(), g.strideH(), g.strideW(),
+                    g.padH(), g.padW(), g.dilH(), g.dilW(), g.oH(), g.oW());
+        }
+
+        /** The input gradient of a stride-1 convolution as a correlation of the output gradient. */
+        static Corr backwardInput(Geometry g) {
+            return new Corr(g.cg(), g.og(), g.oH(), g.oW(), g.kH(), g.kW(), 1, 1,
+                    g.dilH() * (g.kH() - 1) - g.padH(), g.dilW() * (g.kW() - 1) - g.padW(), g.dilH(), g.dilW(),
+                    g.h(), g.w());
+        }
+
+        /** Depth of the product: rows of the unfolded source, {@code cs·kH·kW}. */
+        int depth() { return cs * kH * kW; }
+
+        /** Output positions: columns of the unfolded source, {@code oH·oW}. */
+        int cols() { return oH * oW; }
+
+        /** Rows of a staged source plane, padding included. */
+        int hp() { return h + 2 * padH; }
+
+        /** Columns of a staged source plane, padding included. */
+        int wp() { return w + 2 * padW; }
+
+        /** Whether the source must be copied with its padding (or cropped) before it is read. */
+        boolean staged() { return padH != 0 || padW != 0; }
+
+        /** Whether the unfolded source is the source itself (1×1, stride 1, no padding). */
+        boolean pointwise() { return kH == 1 && kW == 1 && sH == 1 && sW == 1 && padH == 0 && padW == 0; }
     }
 
     // ---- float ----

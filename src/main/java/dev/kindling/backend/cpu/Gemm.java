@@ -293,6 +293,14 @@ public final class Gemm {
         return side <= DIRECT_SIDE || (side <= DIRECT_DOT_SIDE && aCs == 1 && bRs == 1);
     }
 
+    /**
+     * Whether an m×n×k product whose B is not a strided matrix (see {@link GemmFloat.Panels}) is
+     * worth the packed path: not tiny and not matrix-vector-like, as {@link #direct} puts it.
+     */
+    static boolean packs(int m, int n, int k) {
+        return (long) m * n * k >= SMALL_WORK && Math.min(m, n) > DIRECT_SIDE;
+    }
+
     /** A block size for {@code total}: at most {@code max}, a multiple of {@code multiple}, splitting evenly. */
     static int evenSplit(int total, int max, int multiple) {
         int blocks = ceilDiv(total, max);

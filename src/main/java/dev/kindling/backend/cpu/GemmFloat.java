@@ -12,6 +12,26 @@ package dev.kindling.backend.cpu;
 final class GemmFloat {
     private GemmFloat() {}
 
+    /**
+     * A source of the B operand for the packed path that is not a strided matrix (an implicit
+     * im2col of an image, see {@link ConvFloat}): packs the kc×nc block of B whose top-left
+     * element is B(pc, jc) into NR-column micro-panels laid out as {@link #packB} lays them out,
+     * the last panel zero-padded. Called concurrently from several threads, each with its own
+     * {@code dst}, so it must not write shared state.
+     */
+    @FunctionalInterface
+    interface Panels {
+        void pack(int pc, int kc, int jc, int nc, int nr, float[] dst);
+    }
+
+    /** A strided matrix B as a {@link Panels} source. */
+    private record StridedPanels(float[] b, int bOff, int bRs, int bCs) implements Panels {
+        @Override
+        public void pack(int pc, int kc, int jc, int nc, int nr, float[] dst) {
+            packB(kc, nc, nr, b, bOff + pc * bRs + jc * bCs, bRs, bCs, dst);
+        }
+    }
+
     /** Per-thread pack buffers, grown on demand and reused across calls. */
     private static final class Workspace {
         float[] a = new float[0], b = new float[0], tile = new float[0];
@@ -37,19 +57,31 @@ final class GemmFloat {
                     beta, c, cOff, cRs, cCs);
             return;
         }
+        packed(kern, parallel, m, n, k, alpha, a, aOff, aRs, aCs, new StridedPanels(b, bOff, bRs, bCs),
+                beta, c, cOff, cRs, cCs);
+    }
+
+    /**
+     * C = alpha·A·B + beta·C on the packed path, with B given by a {@link Panels} source; C split
+     * among threads as {@link Gemm#grid} says (none when {@code parallel} is false). Sizes are
+     * positive; the caller has ruled out the direct path.
+     */
+    static void packed(GemmKernel kern, boolean parallel, int m, int n, int k, float alpha,
+                       float[] a, int aOff, int aRs, int aCs, Panels b,
+                       float beta, float[] c, int cOff, int cRs, int cCs) {
         int mr = kern.floatMr(), nr = kern.floatNr();
         int[] grid = Gemm.grid(m, n, k, mr, nr, parallel);
         int bm = grid[0], bn = grid[1];
         int mb = (m + bm - 1) / bm, nb = (n + bn - 1) / bn;
         if (mb * nb == 1) {
-            blocked(kern, m, n, k, alpha, a, aOff, aRs, aCs, b, bOff, bRs, bCs, beta, c, cOff, cRs, cCs);
+            blocked(kern, m, n, k, alpha, a, aOff, aRs, aCs, b, 0, beta, c, cOff, cRs, cCs);
             return;
         }
         Parallel.parallelFor(mb * nb, 1, (s, e) -> {
             for (int t = s; t < e; t++) {
                 int i0 = (t / nb) * bm, j0 = (t % nb) * bn;
                 int rows = Math.min(bm, m - i0), cols = Math.min(bn, n - j0);
-                blocked(kern, rows, cols, k, alpha, a, aOff + i0 * aRs, aRs, aCs, b, bOff + j0 * bCs, bRs, bCs,
+                blocked(kern, rows, cols, k, alpha, a, aOff + i0 * aRs, aRs, aCs, b, j0,
                         beta, c, cOff + i0 * cRs + j0 * cCs, cRs, cCs);
             }
         });
@@ -71,7 +103,15 @@ final class GemmFloat {
     // ---- the packed, cache-blocked path (one thread, one block of C) ----
 
     static void blocked(GemmKernel kern, int m, int n, int k, float alpha,
-                                float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                        float[] a, int aOff, int aRs, int aCs, float[] b, int bOff, int bRs, int bCs,
+                        float beta, float[] c, int cOff, int cRs, int cCs) {
+        blocked(kern, m, n, k, alpha, a, aOff, aRs, aCs, new StridedPanels(b, bOff, bRs, bCs), 0,
+                beta, c, cOff, cRs, cCs);
+    }
+
+    /** The five loops on one block of C, whose B columns start at column {@code j0} of {@code b}. */
+    private static void blocked(GemmKernel kern, int m, int n, int k, float alpha,
+                                float[] a, int aOff, int aRs, int aCs, Panels b, int j0,
                                 float beta, float[] c, int cOff, int cRs, int cCs) {
         int mr = kern.floatMr(), nr = kern.floatNr();
         int kcMax = Gemm.evenSplit(k, Gemm.KC, 1);
@@ -87,7 +127,7 @@ final class GemmFloat {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
-                packB(kc, nc, nr, b, bOff + pc * bRs + jc * bCs, bRs, bCs, bp);
+                b.pack(pc, kc, j0 + jc, nc, nr, bp);
                 for (int ic = 0; ic < m; ic += mcMax) {
                     int mc = Math.min(mcMax, m - ic);
                     packA(mc, kc, mr, a, aOff + ic * aRs + pc * aCs, aRs, aCs, ap);
@@ -134,9 +174,12 @@ final class GemmFloat {
      * {@code dst[(j / nr) * nr * kc + p * nr + j % nr] = B(p, j)}, the last panel zero-padded.
      */
     static void packB(int kc, int nc, int nr, float[] b, int bOff, int bRs, int bCs, float[] dst) {
+        GemmKernel kern = Gemm.KERNEL;
         for (int j = 0; j < nc; j += nr) {
             int cols = Math.min(nr, nc - j), d = j * kc, src = bOff + j * bCs;
-            if (bCs == 1) {
+            if (bCs == 1 && cols == nr && nr == kern.floatNr()) {
+                for (int p = 0; p < kc; p++) kern.floatPanelRow(b, src + p * bRs, dst, d + p * nr);
+            } else if (bCs == 1) {
                 // rows of B are contiguous: copy a run of columns per step of k
                 for (int p = 0; p < kc; p++) {
                     System.arraycopy(b, src + p * bRs, dst, d + p * nr, cols);

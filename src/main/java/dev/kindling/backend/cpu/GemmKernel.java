@@ -38,6 +38,19 @@ interface GemmKernel {
     void doubleTile(int kc, double[] ap, int apOff, double[] bp, int bpOff, double alpha, double beta,
                     double[] c, int cOff, int cRs, int cCs, int mr, int nr, double[] tile);
 
+    /**
+     * Copies the {@link #floatNr()} elements at {@code src[srcOff]} to {@code dst[dstOff]}: one
+     * step of k of a whole packed B micro-panel whose source row is contiguous.
+     */
+    default void floatPanelRow(float[] src, int srcOff, float[] dst, int dstOff) {
+        System.arraycopy(src, srcOff, dst, dstOff, floatNr());
+    }
+
+    /** The double twin of {@link #floatPanelRow}, {@link #doubleNr()} elements. */
+    default void doublePanelRow(double[] src, int srcOff, double[] dst, int dstOff) {
+        System.arraycopy(src, srcOff, dst, dstOff, doubleNr());
+    }
+
     /** {@code sum(x[xOff + i] * y[yOff + i])} for {@code i < n}, both contiguous. */
     float floatDot(int n, float[] x, int xOff, float[] y, int yOff);
 

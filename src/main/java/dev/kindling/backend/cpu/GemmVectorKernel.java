@@ -159,6 +159,21 @@ final class GemmVectorKernel implements GemmKernel {
         }
     }
 
+    /** Two vector moves, where System.arraycopy's call costs as much as the copy for 128 bytes. */
+    @Override
+    public void floatPanelRow(float[] src, int srcOff, float[] dst, int dstOff) {
+        final int l = FS.length();
+        FloatVector.fromArray(FS, src, srcOff).intoArray(dst, dstOff);
+        FloatVector.fromArray(FS, src, srcOff + l).intoArray(dst, dstOff + l);
+    }
+
+    @Override
+    public void doublePanelRow(double[] src, int srcOff, double[] dst, int dstOff) {
+        final int l = DS.length();
+        DoubleVector.fromArray(DS, src, srcOff).intoArray(dst, dstOff);
+        DoubleVector.fromArray(DS, src, srcOff + l).intoArray(dst, dstOff + l);
+    }
+
     @Override
     public float floatDot(int n, float[] x, int xOff, float[] y, int yOff) {
         final int l = FS.length();

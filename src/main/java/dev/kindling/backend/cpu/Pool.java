@@ -25,6 +25,20 @@ import java.util.Objects;
 public final class Pool {
     private Pool() {}
 
+    /** The max-pooling row kernel in use: Vector API when available, plain Java otherwise. */
+    static final PoolKernel KERNEL = Simd.choose("dev.kindling.backend.cpu.VectorPoolKernel",
+            PoolKernel.class, new PoolKernel.Scalar());
+
+    /** Positions in a row of windows from which {@link #KERNEL} takes one output row at a time (four float vectors). */
+    static final int WIDE_ROW = 64;
+    /** Positions of input a block of narrower output rows spans in one call of {@link #KERNEL}. */
+    static final int BLOCK_SPAN = 2048;
+
+    /** Output rows per call of {@link #KERNEL}: one when a row is wide, else enough to span about {@link #BLOCK_SPAN}. */
+    static int kernelRows(int cols, int sW, int rowStep) {
+        return cols * sW >= WIDE_ROW ? 1 : Math.max(1, BLOCK_SPAN / Math.max(1, rowStep));
+    }
+
     /**
      * The output length of a pooling window along one dimension, as PyTorch computes it:
      * {@code floor((in + 2·pad − dil·(k − 1) − 1 + (ceilMode ? stride − 1 : 0)) / stride) + 1},

@@ -11,33 +11,60 @@ final class PoolDouble {
 
     static void maxPool(Pool.Geometry g, double[] in, int inOff, double[] out, int outOff, long[] idx, int idxOff) {
         int h = g.h(), w = g.w(), oH = g.oH(), oW = g.oW(), ip = g.inPlane(), op = g.outPlane();
-        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW();
-        Parallel.parallelFor(g.planes(), Conv.grain((long) op * g.kH() * g.kW()), (s, e) -> {
+        int sH = g.strideH(), sW = g.strideW(), dH = g.dilH(), kH = g.kH(), kW = g.kW();
+        // output columns [lo, hi) and rows [top, bottom) have every tap inside the input: the kernel's interior
+        int lo = Math.min(oW, (g.padW() + sW - 1) / sW);
+        int hi = Math.max(lo, Math.min(oW, Math.floorDiv(w - 1 + g.padW() - (kW - 1) * g.dilW(), sW) + 1));
+        int top = Math.min(oH, (g.padH() + sH - 1) / sH);
+        int bottom = Math.max(top, Math.min(oH, Math.floorDiv(h - 1 + g.padH() - (kH - 1) * dH, sH) + 1));
+        int[] tapOff = new int[kH * kW];
+        for (int t = 0; t < tapOff.length; t++) tapOff[t] = (t / kW) * dH * w + (t % kW) * g.dilW();
+        int rowStep = sH * w, block = Pool.kernelRows(hi - lo, sW, rowStep);
+        Parallel.parallelFor(g.planes(), Conv.grain((long) op * kH * kW), (s, e) -> {
+            double[] work = new double[2 * ((block - 1) * rowStep + hi * sW)];
             for (int p = s; p < e; p++) {
                 int src = inOff + p * ip, dst = outOff + p * op, id = idxOff + p * op;
-                for (int oh = 0; oh < oH; oh++) {
-                    int ih0 = oh * sH - g.padH(), ih1 = Math.min(ih0 + (g.kH() - 1) * dH + 1, h);
+                for (int oh = 0; oh < oH; ) {
+                    boolean inside = oh >= top && oh < bottom;
+                    int rows = inside ? Math.min(block, bottom - oh) : 1;
+                    int ih0 = oh * sH - g.padH(), ih1 = Math.min(ih0 + (kH - 1) * dH + 1, h);
                     while (ih0 < 0) ih0 += dH;
-                    for (int ow = 0; ow < oW; ow++) {
-                        int iw0 = ow * sW - g.padW(), iw1 = Math.min(iw0 + (g.kW() - 1) * dW + 1, w);
-                        while (iw0 < 0) iw0 += dW;
-                        int maxIndex = ih0 * w + iw0;
-                        double maxVal = Double.NEGATIVE_INFINITY;
-                        for (int ih = ih0; ih < ih1; ih += dH) {
-                            for (int iw = iw0; iw < iw1; iw += dW) {
-                                double v = in[src + ih * w + iw];
-                                if (v > maxVal || v != v) {
-                                    maxVal = v;
-                                    maxIndex = ih * w + iw;
-                                }
-                            }
-                        }
-                        out[dst + oh * oW + ow] = maxVal;
-                        idx[id + oh * oW + ow] = maxIndex;
+                    int taps = (ih1 > ih0 ? (ih1 - ih0 + dH - 1) / dH : 0) * kW;
+                    Pool.KERNEL.maxWindows(in, src, src + ih0 * w - g.padW(), rowStep, rows, tapOff, taps, sW, lo, hi,
+                            out, dst + oh * oW, idx, id + oh * oW, oW, work);
+                    for (int r = oh; r < oh + rows; r++) {
+                        int r0 = r * sH - g.padH(), r1 = Math.min(r0 + (kH - 1) * dH + 1, h);
+                        while (r0 < 0) r0 += dH;
+                        maxColumns(g, in, src, r0, r1, 0, lo, out, dst + r * oW, idx, id + r * oW);
+                        maxColumns(g, in, src, r0, r1, hi, oW, out, dst + r * oW, idx, id + r * oW);
                     }
+                    oh += rows;
                 }
             }
         });
+    }
+
+    /** Output columns [ow0, ow1) of one output row, with each window clipped to the input. */
+    private static void maxColumns(Pool.Geometry g, double[] in, int src, int ih0, int ih1, int ow0, int ow1,
+                                   double[] out, int o, long[] idx, int x) {
+        int w = g.w(), sW = g.strideW(), dH = g.dilH(), dW = g.dilW();
+        for (int ow = ow0; ow < ow1; ow++) {
+            int iw0 = ow * sW - g.padW(), iw1 = Math.min(iw0 + (g.kW() - 1) * dW + 1, w);
+            while (iw0 < 0) iw0 += dW;
+            int maxIndex = ih0 * w + iw0;
+            double maxVal = Double.NEGATIVE_INFINITY;
+            for (int ih = ih0; ih < ih1; ih += dH) {
+                for (int iw = iw0; iw < iw1; iw += dW) {
+                    double v = in[src + ih * w + iw];
+                    if (v > maxVal || v != v) {
+                        maxVal = v;
+                        maxIndex = ih * w + iw;
+                    }
+                }
+            }
+            out[o + ow] = maxVal;
+            idx[x + ow] = maxIndex;
+        }
     }
 
     static void maxBackward(Pool.Geometry g, double[] gOut, int goOff, long[] idx, int idxOff,

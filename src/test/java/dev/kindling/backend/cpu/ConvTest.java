@@ -67,7 +67,18 @@ class ConvTest {
                 new Cfg(1, 32, 30, 30, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),   // batch 1: threads inside GEMM
                 new Cfg(3, 8, 40, 33, 16, 3, 3, 2, 1, 1, 0, 1, 1, 1, false),   // batch 3 of 2 threads
                 new Cfg(2, 3, 2, 2, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),       // kernel as large as padded input
-                new Cfg(2, 2, 4, 5, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1, false));     // one output column
+                new Cfg(2, 2, 4, 5, 2, 3, 3, 1, 1, 0, 0, 1, 1, 1, false),      // one output column
+                // the implicit paths: shifted columns, correlation input gradient, dot-product weight gradient
+                new Cfg(2, 16, 14, 14, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),   // rows narrower than a panel
+                new Cfg(2, 8, 12, 13, 16, 3, 3, 1, 1, 2, 2, 2, 2, 1, true),    // dilation 2, stride 1
+                new Cfg(1, 8, 6, 7, 8, 3, 3, 1, 1, 3, 3, 1, 1, 1, false),      // padding past the kernel: cropped
+                new Cfg(2, 16, 9, 9, 16, 3, 3, 1, 1, 1, 1, 1, 1, 2, true),     // groups of 8 channels
+                new Cfg(3, 3, 33, 31, 20, 3, 3, 1, 1, 1, 1, 1, 1, 1, true),    // first layer: 27 taps, 20 outputs
+                new Cfg(2, 16, 15, 15, 24, 3, 3, 2, 2, 1, 1, 1, 1, 1, true),   // stride 2: packed panels
+                new Cfg(2, 32, 9, 9, 48, 1, 1, 1, 1, 0, 0, 1, 1, 1, true),     // pointwise, packed
+                new Cfg(4, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 1, 1, 1, true),    // LeNet's second layer
+                new Cfg(4, 1, 28, 28, 6, 5, 5, 1, 1, 2, 2, 1, 1, 1, true),     // LeNet's first layer
+                new Cfg(2, 8, 10, 11, 12, 2, 4, 1, 1, 1, 2, 1, 1, 1, false));  // even, non-square kernel
     }
 
     private int savedThreads;

@@ -48,7 +48,14 @@ class PoolTest {
                 new MaxCfg(1, 2, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1, true),       // ceil mode drops a window in the padding
                 new MaxCfg(2, 2, 9, 12, 2, 4, 1, 3, 0, 2, 1, 1, true),      // non-square
                 new MaxCfg(1, 3, 11, 9, 3, 3, 3, 2, 1, 0, 2, 3, true),      // dilation and ceil mode
-                new MaxCfg(4, 16, 32, 32, 3, 3, 2, 2, 1, 1, 1, 1, false));  // planes over threads
+                new MaxCfg(4, 16, 32, 32, 3, 3, 2, 2, 1, 1, 1, 1, false),  // planes over threads
+                // wide enough for the vector kernel: one row per call, blocks of rows, the overlapping last vector
+                new MaxCfg(2, 3, 37, 70, 2, 2, 2, 2, 0, 0, 1, 1, false),    // wide rows, stride 2
+                new MaxCfg(3, 5, 28, 28, 2, 2, 2, 2, 0, 0, 1, 1, false),    // narrow rows in blocks
+                new MaxCfg(2, 3, 40, 45, 3, 3, 1, 1, 1, 1, 1, 1, false),    // stride 1, padded edges
+                new MaxCfg(2, 2, 33, 35, 3, 3, 2, 2, 1, 1, 1, 1, true),     // ceil mode with padding
+                new MaxCfg(1, 2, 40, 41, 3, 3, 2, 1, 1, 1, 2, 2, false),    // dilation 2
+                new MaxCfg(2, 2, 12, 100, 1, 5, 1, 3, 0, 2, 1, 1, false));  // one row per window, stride 3
     }
 
     /** Inputs with ties (small integers), and NaN and -inf when {@code special}. */
