@@ -28,6 +28,12 @@ mkdir -p "$results"
 # libtorch at its best: OpenMP threads sleep instead of spinning when idle, and JavaCPP does not
 # measure the process size on every native allocation.
 export OMP_WAIT_POLICY=PASSIVE
+# OpenBLAS's idle threads spin for about 2^28 cycles (OPENBLAS_THREAD_TIMEOUT=28) before they
+# sleep: each libtorch sample would leave a spinning thread on a core while the next Kindling
+# sample runs, which halved Kindling's 2-thread sgemm 1024² (14.7 against 7.9 ms) and left
+# libtorch's own times unchanged (11.5 against 11.7 ms; MLP step 3.0 against 3.1 ms). 4 is
+# OpenBLAS's shortest spin.
+export OPENBLAS_THREAD_TIMEOUT=4
 # Huge pages for both sides. Where the first touch of a 4 KiB page is expensive (a VM that hands
 # freed guest pages back to its host costs ~50 µs a page), glibc's malloc returning libtorch's
 # large blocks to the kernel would make every allocating op pay that again, and a JVM heap grows

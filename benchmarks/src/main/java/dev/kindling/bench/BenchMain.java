@@ -135,6 +135,7 @@ public final class BenchMain {
                         "cpus", Runtime.getRuntime().availableProcessors(), "cpu", cpuModel(),
                         "maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20,
                         "ompWaitPolicy", String.valueOf(System.getenv("OMP_WAIT_POLICY")),
+                        "openblasThreadTimeout", String.valueOf(System.getenv("OPENBLAS_THREAD_TIMEOUT")),
                         "glibcTunables", String.valueOf(System.getenv("GLIBC_TUNABLES")),
                         "jvmArgs", String.join(" ", java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()),
                         "maxPhysicalBytes", System.getProperty("org.bytedeco.javacpp.maxPhysicalBytes"),
@@ -143,6 +144,9 @@ public final class BenchMain {
                         Simd.AVAILABLE ? "on" : "OFF", Runtime.getRuntime().availableProcessors(), budgetSeconds, System.getenv("OMP_WAIT_POLICY"));
                 if (libtorch && !"PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"))) {
                     log("warning: OMP_WAIT_POLICY is not PASSIVE: libtorch's OpenMP threads spin and steal Kindling's cores");
+                }
+                if (libtorch && System.getenv("OPENBLAS_THREAD_TIMEOUT") == null) {
+                    log("warning: OPENBLAS_THREAD_TIMEOUT is not set: OpenBLAS's idle threads spin and steal Kindling's cores");
                 }
                 long deadline = start + (long) (budgetSeconds * 1e9);
                 int remaining = (int) workloads.stream().filter(w -> !w.isMissing()).count();

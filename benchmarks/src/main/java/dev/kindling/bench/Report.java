@@ -54,8 +54,8 @@ public final class Report {
                         e == null ? "" : " → " + e.get("cpuPressure")));
             }
             if (meta != null) {
-                sb.append(String.format(Locale.ROOT, "- JVM options: `%s`; OMP_WAIT_POLICY=%s, GLIBC_TUNABLES=%s.%n%n",
-                        meta.get("jvmArgs"), meta.get("ompWaitPolicy"), meta.get("glibcTunables")));
+                sb.append(String.format(Locale.ROOT, "- JVM options: `%s`; OMP_WAIT_POLICY=%s, OPENBLAS_THREAD_TIMEOUT=%s, GLIBC_TUNABLES=%s.%n%n",
+                        meta.get("jvmArgs"), meta.get("ompWaitPolicy"), meta.get("openblasThreadTimeout"), meta.get("glibcTunables")));
             }
             sb.append("| workload | Kindling 1T | libtorch 1T | ratio 1T | Kindling 2T | libtorch 2T (best: omp/blas) | ratio 2T "
                     + "| target (2T) | met | Kindling JDK 25 1T | JDK 25 2T | JDK 25 ratio 2T |\n");
