@@ -5,8 +5,9 @@ import java.util.Arrays;
 /**
  * The float convolution driver behind {@link Conv}: the {@link Gemm} products for one
  * (sample, group) unit, the operand panels they read, and the choice of how to spread units over
- * threads. Arguments arrive checked. {@link ConvDouble} is the same code for double, kept line for
- * line in step.
+ * threads. Arguments arrive checked. The same code for double ({@code ConvDouble}) is generated
+ * from this file by the build (pom.xml, execution double-twins, which rewrites the element type);
+ * edit this file only.
  *
  * <p>For unit (b, grp), with {@code cg = c/groups}, {@code og = o/groups}, R = cg·kH·kW and
  * P = oH·oW, the three products are (Note [implicit GEMM] in {@link Conv} says how B is read):

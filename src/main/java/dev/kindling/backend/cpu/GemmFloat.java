@@ -1,10 +1,11 @@
 package dev.kindling.backend.cpu;
 
 /**
- * The float GEMM driver behind {@link Gemm#sgemm}: argument checks are done by {@link Gemm};
+ * The float GEMM driver behind {@link Gemm}: argument checks are done by {@link Gemm};
  * this class chooses between the direct loop and the packed, cache-blocked path, splits C among
  * threads, packs panels into per-thread buffers and calls the {@link GemmKernel} micro-kernel.
- * {@link GemmDouble} is the same code for double, kept line for line in step with this one.
+ * The same code for double ({@code GemmDouble}) is generated from this file by the build (pom.xml,
+ * execution double-twins, which rewrites the element type); edit this file only.
  *
  * <p>Layout and loop order follow Note [GEMM packing] in {@link Gemm}. Results are deterministic
  * for a given thread count: every element of C is accumulated by one thread in a fixed order.

@@ -5,7 +5,8 @@ import java.util.Arrays;
 /**
  * The float pooling loops behind {@link Pool}, one input plane at a time, planes spread over
  * threads. Arguments arrive checked. Window bounds and tie/NaN rules mirror PyTorch's CPU kernels
- * (see {@link Pool}). {@link PoolDouble} is the same code for double, kept line for line in step.
+ * (see {@link Pool}). The same code for double ({@code PoolDouble}) is generated from this file by
+ * the build (pom.xml, execution double-twins, which rewrites the element type); edit this file only.
  */
 final class PoolFloat {
     private PoolFloat() {}
