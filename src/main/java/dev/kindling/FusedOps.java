@@ -192,4 +192,45 @@ public final class FusedOps {
         }
         return new Tensor[] {dx, needW ? sumGXhat.view(c) : null, needB ? sumG.view(c) : null};
     }
+
+    // ---------------------------------------------------------------------------------------
+    // optimizer steps
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * One Adam step on one parameter, in place, without recording (PyTorch's {@code _fused_adam_}
+     * for one tensor): the composition
+     * <pre>
+     * expAvg.lerp_(grad, 1 - beta1);
+     * expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+     * Tensor second = maxExpAvgSq == null ? expAvgSq : maxExpAvgSq.copy_(maxExpAvgSq.maximum(expAvgSq));
+     * param.addcdiv_(expAvg, second.sqrt().div_(biasCorrection2Sqrt).add_(eps), -stepSize);
+     * </pre>
+     * On dense float32 CPU tensors of one shape one pass runs that gives the same bits (every
+     * operation in the same order and precision); otherwise the composition runs. Each tensor
+     * written gets a new version, as the composition gives it.
+     */
+    public static void adamStep_(Tensor param, Tensor grad, Tensor expAvg, Tensor expAvgSq, Tensor maxExpAvgSq,
+                                 double beta1, double beta2, double stepSize, double biasCorrection2Sqrt, double eps) {
+        try (var noGrad = GradMode.scope(false)) {
+            if (denseFloat32Cpu(param, param, grad, expAvg, expAvgSq) && (maxExpAvgSq == null || denseFloat32Cpu(param, maxExpAvgSq))) {
+                CpuFused.adam(param.strided(), grad.strided(), expAvg.strided(), expAvgSq.strided(),
+                        maxExpAvgSq == null ? null : maxExpAvgSq.strided(), 1 - beta1, beta2, 1 - beta2, biasCorrection2Sqrt, eps, -stepSize);
+                for (Tensor t : new Tensor[] {expAvg, expAvgSq, maxExpAvgSq, param}) if (t != null) t.version.bump();
+                return;
+            }
+            expAvg.lerp_(grad, 1 - beta1);
+            expAvgSq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+            Tensor second = maxExpAvgSq == null ? expAvgSq : maxExpAvgSq.copy_(maxExpAvgSq.maximum(expAvgSq));
+            param.addcdiv_(expAvg, second.sqrt().div_(biasCorrection2Sqrt).add_(eps), -stepSize);
+        }
+    }
+
+    /** Whether every tensor is a dense float32 CPU tensor of {@code like}'s shape. */
+    private static boolean denseFloat32Cpu(Tensor like, Tensor... ts) {
+        for (Tensor t : ts) {
+            if (t.dtype() != DType.FLOAT32 || !t.device().isCpu() || !t.isContiguous() || !Arrays.equals(t.shape, like.shape)) return false;
+        }
+        return true;
+    }
 }

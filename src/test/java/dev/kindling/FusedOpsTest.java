@@ -242,4 +242,81 @@ class FusedOpsTest {
         GradCheck.Fn1 noAffine = in -> F.batchNorm(in[0], null, null, null, null, true, 0.1, 1e-5).mul(in[0]);
         assertTrue(GradCheck.gradgradcheck(noAffine, x));
     }
+
+    /** Adam's composition, written out as FusedOps.adamStep_ documents it. */
+    private static void adamComposed(Tensor p, Tensor g, Tensor m, Tensor v, Tensor max, double beta1, double beta2,
+                                     double stepSize, double bc2Sqrt, double eps) {
+        m.lerp_(g, 1 - beta1);
+        v.mul_(beta2).addcmul_(g, g, 1 - beta2);
+        Tensor second = max == null ? v : max.copy_(max.maximum(v));
+        p.addcdiv_(m, second.sqrt().div_(bc2Sqrt).add_(eps), -stepSize);
+    }
+
+    private static void assertSameBits(Tensor expected, Tensor actual, String what) {
+        float[] e = expected.toFloatArray(), a = actual.toFloatArray();
+        assertEquals(e.length, a.length, what);
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(Float.floatToIntBits(e[i]), Float.floatToIntBits(a[i]), what + " at " + i + ": " + e[i] + " vs " + a[i]);
+        }
+    }
+
+    @Test
+    void adamStepGivesTheCompositionsBitsOverSeveralSteps() {
+        Random r = new Random(3);
+        for (int n : new int[] {1, 17, 1000, 70_001}) {
+            for (boolean amsgrad : new boolean[] {false, true}) {
+                for (double beta1 : new double[] {0.9, 0.3}) { // lerp weight below and above 0.5
+                    Tensor p = Tensor.from(toFloats(random(r, n, -1, 1))), q = p.clone();
+                    Tensor m = Torch.zeros(n), v = Torch.zeros(n), x = amsgrad ? Torch.zeros(n) : null;
+                    Tensor m2 = m.clone(), v2 = v.clone(), x2 = amsgrad ? x.clone() : null;
+                    int version = p.version();
+                    for (int step = 1; step <= 4; step++) {
+                        float[] gv = toFloats(random(r, n, -2, 2));
+                        if (n > 20 && step == 3) {
+                            gv[2] = 0f;
+                            gv[7] = 1e-30f;
+                        }
+                        Tensor g = Tensor.from(gv);
+                        double beta2 = 0.999, bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+                        FusedOps.adamStep_(p, g, m, v, x, beta1, beta2, 1e-3 / bc1, Math.sqrt(bc2), 1e-8);
+                        adamComposed(q, g, m2, v2, x2, beta1, beta2, 1e-3 / bc1, Math.sqrt(bc2), 1e-8);
+                        String what = "n=" + n + " amsgrad=" + amsgrad + " beta1=" + beta1 + " step " + step;
+                        assertSameBits(q, p, what + " param");
+                        assertSameBits(m2, m, what + " exp_avg");
+                        assertSameBits(v2, v, what + " exp_avg_sq");
+                        if (amsgrad) assertSameBits(x2, x, what + " max_exp_avg_sq");
+                    }
+                    assertEquals(version + 4, p.version(), "each step gives the parameter a new version");
+                }
+            }
+        }
+    }
+
+    @Test
+    void adamStepOnStridedOrDoubleOperandsRunsTheComposition() {
+        Random r = new Random(4);
+        Tensor base = Tensor.from(toFloats(random(r, 12, -1, 1))).reshape(3, 4);
+        Tensor p = base.t(), q = p.clone();                       // strided parameter: the composition
+        Tensor g = Tensor.from(toFloats(random(r, 12, -1, 1))).reshape(4, 3);
+        Tensor m = Torch.zeros(4, 3), v = Torch.zeros(4, 3), m2 = m.clone(), v2 = v.clone();
+        FusedOps.adamStep_(p, g, m, v, null, 0.9, 0.999, 1e-3 / 0.1, Math.sqrt(0.001), 1e-8);
+        adamComposed(q, g, m2, v2, null, 0.9, 0.999, 1e-3 / 0.1, Math.sqrt(0.001), 1e-8);
+        assertSameBits(q, p, "strided param");
+        assertSameBits(q.t().contiguous(), base, "the update reached the base tensor");
+
+        Tensor pd = Torch.randn(new int[] {5}).to(DType.FLOAT64), gd = Torch.randn(new int[] {5}).to(DType.FLOAT64);
+        Tensor md = Torch.zeros(5).to(DType.FLOAT64), vd = md.clone();
+        double p0 = pd.select(0, 0).item(), g0 = gd.select(0, 0).item();
+        FusedOps.adamStep_(pd, gd, md, vd, null, 0.9, 0.999, 1e-3 / 0.1, Math.sqrt(0.001), 1e-8);
+        // first step in double: m = 0.1 g, v = 0.001 g^2, p -= 0.01 m / (sqrt(v)/sqrt(0.001) + eps) = 0.001 sign(g)
+        double m0 = 0.1 * g0, v0 = 0.001 * g0 * g0;
+        assertEquals(p0 - 0.01 * m0 / (Math.sqrt(v0) / Math.sqrt(0.001) + 1e-8), pd.select(0, 0).item(), 1e-15);
+        assertEquals(DType.FLOAT64, pd.dtype());
+    }
+
+    private static float[] toFloats(double[] d) {
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
+        return f;
+    }
 }

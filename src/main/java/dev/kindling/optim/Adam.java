@@ -1,5 +1,6 @@
 package dev.kindling.optim;
 
+import dev.kindling.FusedOps;
 import dev.kindling.Tensor;
 
 import java.util.List;
@@ -83,19 +84,13 @@ public class Adam extends Optimizer {
         Tensor expAvg = zerosState(state, "exp_avg", p);
         Tensor expAvgSq = zerosState(state, "exp_avg_sq", p);
         Tensor g = decayedGrad(p, grad, group);
-        updateMoments(expAvg, expAvgSq, g, beta1, beta2);
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2 = 1 - Math.pow(beta2, step);
         double stepSize = lr / biasCorrection1;
         double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
-        Tensor second = expAvgSq;
-        if (group.getBoolean("amsgrad")) {
-            Tensor max = zerosState(state, "max_exp_avg_sq", p);
-            max.copy_(max.maximum(expAvgSq));
-            second = max;
-        }
-        // (sqrt(v) / bias_correction2_sqrt).add_(eps), dividing the fresh sqrt in place
-        Tensor denom = second.sqrt().div_(biasCorrection2Sqrt).add_(group.getDouble("eps"));
-        p.addcdiv_(expAvg, denom, -stepSize);
+        Tensor max = group.getBoolean("amsgrad") ? zerosState(state, "max_exp_avg_sq", p) : null;
+        // PyTorch's single-tensor update, in one pass where it can be (FusedOps.adamStep_ spells it out):
+        // moments, then p -= step_size · m / (sqrt(v or max v) / sqrt(bias_correction2) + eps)
+        FusedOps.adamStep_(p, g, expAvg, expAvgSq, max, beta1, beta2, stepSize, biasCorrection2Sqrt, group.getDouble("eps"));
     }
 }

@@ -49,6 +49,19 @@ public final class CpuFused {
         });
     }
 
+    /**
+     * One Adam step in place over dense float32 operands of one size (see
+     * {@code FloatKernels.adam}); {@code vmax} may be null. The caller checks the operands.
+     */
+    public static void adam(Strided p, Strided g, Strided m, Strided v, Strided vmax, double w1, double beta2, double w2,
+                            double bc2Sqrt, double eps, double negStep) {
+        float[] pa = floats(p), ga = floats(g), ma = floats(m), va = floats(v), xa = vmax == null ? null : floats(vmax);
+        int n = Math.toIntExact(p.numel()), xo = vmax == null ? 0 : vmax.offset;
+        float fw1 = (float) w1, fb2 = (float) beta2, fw2 = (float) w2, fbc = (float) bc2Sqrt, feps = (float) eps, fstep = (float) negStep;
+        Parallel.parallelFor(n, Iter.GRAIN, (s, e) -> FloatKernels.INSTANCE.adam(pa, p.offset + s, ga, g.offset + s, ma, m.offset + s,
+                va, v.offset + s, xa, xo + s, e - s, fw1, fb2, fw2, fbc, feps, fstep));
+    }
+
     // ---------------------------------------------------------------------------------------
     // batch normalisation over dense [N, C, S] operands (S: the product of the trailing dims)
     // ---------------------------------------------------------------------------------------

@@ -77,6 +77,34 @@ abstract class FloatKernels {
         }
     }
 
+    /**
+     * One Adam step over dense float32 runs, element by element in the order of operations of
+     * Adam's composition ({@code FusedOps.adamStep_}), so that it gives the same bits:
+     * {@code m = lerp(m, g, w1)}, {@code v = v·beta2 + w2·g·g}, {@code s = max(vmax, v)} when
+     * {@code vmax} is not null (amsgrad, stored back) else {@code v},
+     * {@code p = p + negStep·m / (sqrt(s) / bc2Sqrt + eps)}.
+     */
+    void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float[] vmax, int xo, int n,
+              float w1, float beta2, float w2, float bc2Sqrt, float eps, float negStep) {
+        boolean near = Math.abs(w1) < 0.5f;
+        float w1c = 1 - w1;
+        for (int i = 0; i < n; i++) {
+            float gi = g[go + i], mi = m[mo + i];
+            mi = near ? mi + w1 * (gi - mi) : gi - (gi - mi) * w1c;
+            m[mo + i] = mi;
+            float vi = v[vo + i] * beta2;
+            vi = vi + w2 * gi * gi;
+            v[vo + i] = vi;
+            float s = vi;
+            if (vmax != null) {
+                s = Math.max(vmax[xo + i], vi);
+                vmax[xo + i] = s;
+            }
+            float denom = (float) Math.sqrt(s) / bc2Sqrt + eps;
+            p[po + i] = p[po + i] + negStep * mi / denom;
+        }
+    }
+
     /** PyTorch's lerp: the formula that stays exact at the end point it is closer to. */
     static float lerp(float start, float end, float w) {
         return Math.abs(w) < 0.5f ? start + w * (end - start) : end - (end - start) * (1 - w);

@@ -87,6 +87,86 @@ final class VectorFloatKernels extends FloatKernels {
         if (i < n) tail.unary(op, x, xo + i, y, yo + i, n - i, p1, p2);
     }
 
+    /**
+     * The contiguous ternary ops and lerp with one weight, in the scalar kernels' order of
+     * operations (no fused multiply-adds), so that results are the same bit for bit.
+     */
+    @Override
+    void ternary(dev.kindling.backend.TernaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                 float[] c, int co, int cs, float[] o, int oo, int n, float p) {
+        boolean dense = as == 1 && bs == 1 && cs == 1;
+        boolean lerpScalar = op == dev.kindling.backend.TernaryOp.LERP && as == 1 && bs == 1 && cs == 0;
+        if (!dense && !lerpScalar) {
+            super.ternary(op, a, ao, as, b, bo, bs, c, co, cs, o, oo, n, p);
+            return;
+        }
+        int i = 0;
+        int bound = S.loopBound(n);
+        if (lerpScalar) {
+            float w = c[co];
+            if (Math.abs(w) < 0.5f) {
+                for (; i < bound; i += L) {
+                    FloatVector x = FloatVector.fromArray(S, a, ao + i);
+                    x.add(FloatVector.fromArray(S, b, bo + i).sub(x).mul(w)).intoArray(o, oo + i);
+                }
+            } else {
+                float wc = 1 - w;
+                for (; i < bound; i += L) {
+                    FloatVector y = FloatVector.fromArray(S, b, bo + i);
+                    y.sub(y.sub(FloatVector.fromArray(S, a, ao + i)).mul(wc)).intoArray(o, oo + i);
+                }
+            }
+        } else {
+            switch (op) {
+                case ADDCMUL -> {
+                    for (; i < bound; i += L) {
+                        FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i).mul(p)
+                                .mul(FloatVector.fromArray(S, c, co + i))).intoArray(o, oo + i);
+                    }
+                }
+                case ADDCDIV -> {
+                    for (; i < bound; i += L) {
+                        FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i).mul(p)
+                                .div(FloatVector.fromArray(S, c, co + i))).intoArray(o, oo + i);
+                    }
+                }
+                default -> {
+                    for (; i < bound; i += L) {
+                        FloatVector x = FloatVector.fromArray(S, a, ao + i), y = FloatVector.fromArray(S, b, bo + i);
+                        FloatVector w = FloatVector.fromArray(S, c, co + i), d = y.sub(x);
+                        FloatVector near = x.add(w.mul(d)), far = y.sub(d.mul(w.neg().add(1f)));
+                        near.blend(far, w.abs().compare(VectorOperators.LT, 0.5f).not()).intoArray(o, oo + i);
+                    }
+                }
+            }
+        }
+        if (i < n) super.ternary(op, a, ao + i, as, b, bo + i, bs, c, co + i * cs, cs, o, oo + i, n - i, p);
+    }
+
+    @Override
+    void adam(float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo, float[] vmax, int xo, int n,
+              float w1, float beta2, float w2, float bc2Sqrt, float eps, float negStep) {
+        int i = 0;
+        int bound = S.loopBound(n);
+        boolean near = Math.abs(w1) < 0.5f;
+        float w1c = 1 - w1;
+        for (; i < bound; i += L) {
+            FloatVector gi = FloatVector.fromArray(S, g, go + i), mi = FloatVector.fromArray(S, m, mo + i);
+            mi = near ? mi.add(gi.sub(mi).mul(w1)) : gi.sub(gi.sub(mi).mul(w1c));
+            mi.intoArray(m, mo + i);
+            FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(beta2).add(gi.mul(w2).mul(gi));
+            vi.intoArray(v, vo + i);
+            FloatVector s = vi;
+            if (vmax != null) {
+                s = FloatVector.fromArray(S, vmax, xo + i).max(vi);
+                s.intoArray(vmax, xo + i);
+            }
+            FloatVector denom = s.sqrt().div(bc2Sqrt).add(eps);
+            FloatVector.fromArray(S, p, po + i).add(mi.mul(negStep).div(denom)).intoArray(p, po + i);
+        }
+        if (i < n) super.adam(p, po + i, g, go + i, m, mo + i, v, vo + i, vmax, xo + i, n - i, w1, beta2, w2, bc2Sqrt, eps, negStep);
+    }
+
     @Override
     void thresholdBackward(float[] g, int go, float[] x, int xo, float[] o, int oo, int n, float threshold) {
         int i = 0;
