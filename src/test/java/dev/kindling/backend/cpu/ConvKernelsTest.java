@@ -204,17 +204,9 @@ class ConvKernelsTest {
 
     // ---- helpers ----
 
-    private static double[] random(int size, Random r) {
-        double[] x = new double[size];
-        for (int i = 0; i < size; i++) x[i] = r.nextDouble() * 2 - 1;
-        return x;
-    }
+    private static double[] random(int size, Random r) { return ConvTest.random(size, r); }
 
-    private static float[] toFloat(double[] x) {
-        float[] f = new float[x.length];
-        for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
-        return f;
-    }
+    private static float[] toFloat(double[] x) { return ConvTest.toFloat(x); }
 
     private static double[] toFloatWidened(double[] x) { return widen(toFloat(x)); }
 

@@ -89,13 +89,14 @@ class ConvTest {
     @AfterEach
     void restoreThreads() { Parallel.setNumThreads(savedThreads); }
 
-    private static double[] random(int size, Random r) {
+    /** Uniform values in [-1, 1). Shared with the kernel tests of this package. */
+    static double[] random(int size, Random r) {
         double[] x = new double[size];
         for (int i = 0; i < size; i++) x[i] = r.nextDouble() * 2 - 1;
         return x;
     }
 
-    private static float[] toFloat(double[] x) {
+    static float[] toFloat(double[] x) {
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) f[i] = (float) x[i];
         return f;
