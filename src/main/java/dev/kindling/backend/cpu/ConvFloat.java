@@ -110,17 +110,21 @@ final class ConvFloat {
         float[] c = wideBuffer(m * wide);
         GemmFloat.packed(Gemm.KERNEL, parallel, m, wide, depth, 1f, wt, wOff, depth, 1,
                 new ShiftPanels(taps, s, sOff), 0f, c, 0, wide, 1);
-        for (int i = 0; i < m; i++) {
-            float add = bias == null ? 0f : bias[biasOff + i];
-            for (int oy = 0; oy < k.oH(); oy++) {
-                int from = i * wide + oy * wp, to = outOff + i * n + oy * oW;
-                if (bias == null) {
-                    System.arraycopy(c, from, out, to, oW);
-                } else {
-                    for (int x = 0; x < oW; x++) out[to + x] = c[from + x] + add;
+        // copy out the valid columns, adding the bias: channels spread over threads like the product
+        GemmKernel kern = Gemm.KERNEL;
+        int oH = k.oH();
+        Parallel.Range copyOut = (lo, hi) -> {
+            for (int i = lo; i < hi; i++) {
+                float add = bias == null ? 0f : bias[biasOff + i];
+                for (int oy = 0; oy < oH; oy++) {
+                    int from = i * wide + oy * wp, to = outOff + i * n + oy * oW;
+                    if (bias == null) System.arraycopy(c, from, out, to, oW);
+                    else kern.floatAddRow(c, from, add, out, to, oW);
                 }
             }
-        }
+        };
+        if (parallel) Parallel.parallelFor(m, Math.max(1, Iter.GRAIN / n), copyOut);
+        else copyOut.run(0, m);
     }
 
     /**

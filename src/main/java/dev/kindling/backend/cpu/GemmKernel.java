@@ -51,6 +51,16 @@ interface GemmKernel {
         System.arraycopy(src, srcOff, dst, dstOff, doubleNr());
     }
 
+    /** {@code dst[dstOff + i] = src[srcOff + i] + add} for {@code i < n}: a row of a product plus its bias. */
+    default void floatAddRow(float[] src, int srcOff, float add, float[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i] + add;
+    }
+
+    /** The double twin of {@link #floatAddRow}. */
+    default void doubleAddRow(double[] src, int srcOff, double add, double[] dst, int dstOff, int n) {
+        for (int i = 0; i < n; i++) dst[dstOff + i] = src[srcOff + i] + add;
+    }
+
     /** {@code sum(x[xOff + i] * y[yOff + i])} for {@code i < n}, both contiguous. */
     float floatDot(int n, float[] x, int xOff, float[] y, int yOff);
 

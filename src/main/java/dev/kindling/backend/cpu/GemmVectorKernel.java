@@ -175,6 +175,24 @@ final class GemmVectorKernel implements GemmKernel {
     }
 
     @Override
+    public void floatAddRow(float[] src, int srcOff, float add, float[] dst, int dstOff, int n) {
+        final int l = FS.length();
+        int i = 0;
+        FloatVector a = FloatVector.broadcast(FS, add);
+        for (int bound = FS.loopBound(n); i < bound; i += l) FloatVector.fromArray(FS, src, srcOff + i).add(a).intoArray(dst, dstOff + i);
+        for (; i < n; i++) dst[dstOff + i] = src[srcOff + i] + add;
+    }
+
+    @Override
+    public void doubleAddRow(double[] src, int srcOff, double add, double[] dst, int dstOff, int n) {
+        final int l = DS.length();
+        int i = 0;
+        DoubleVector a = DoubleVector.broadcast(DS, add);
+        for (int bound = DS.loopBound(n); i < bound; i += l) DoubleVector.fromArray(DS, src, srcOff + i).add(a).intoArray(dst, dstOff + i);
+        for (; i < n; i++) dst[dstOff + i] = src[srcOff + i] + add;
+    }
+
+    @Override
     public float floatDot(int n, float[] x, int xOff, float[] y, int yOff) {
         final int l = FS.length();
         FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
