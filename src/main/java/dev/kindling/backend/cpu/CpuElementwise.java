@@ -48,31 +48,19 @@ final class CpuElementwise {
                 return;
             }
         }
-        if (src.dtype.isFloatingPoint() || dst.dtype.isFloatingPoint()) {
-            boolean longPath = !src.dtype.isFloatingPoint();
-            if (longPath) {
-                it.forEach(len -> {
-                    long[] buf = new long[Math.min(BLOCK, len)];
-                    return (o, n) -> {
-                        for (int b = 0; b < n; b += BLOCK) {
-                            int m = Math.min(BLOCK, n - b);
-                            Convert.load(s, o[1] + b * ss, ss, buf, m);
-                            Convert.store(buf, dst, o[0] + b * os, os, m);
-                        }
-                    };
-                });
-            } else {
-                it.forEach(len -> {
-                    double[] buf = new double[Math.min(BLOCK, len)];
-                    return (o, n) -> {
-                        for (int b = 0; b < n; b += BLOCK) {
-                            int m = Math.min(BLOCK, n - b);
-                            Convert.load(s, o[1] + b * ss, ss, buf, m);
-                            Convert.store(buf, dst, o[0] + b * os, os, m);
-                        }
-                    };
-                });
-            }
+        // through double when the source is floating (exact for every float dtype), else through
+        // long (exact for every integer dtype, and int -> float rounds once, as a cast does)
+        if (src.dtype.isFloatingPoint()) {
+            it.forEach(len -> {
+                double[] buf = new double[Math.min(BLOCK, len)];
+                return (o, n) -> {
+                    for (int b = 0; b < n; b += BLOCK) {
+                        int m = Math.min(BLOCK, n - b);
+                        Convert.load(s, o[1] + b * ss, ss, buf, m);
+                        Convert.store(buf, dst, o[0] + b * os, os, m);
+                    }
+                };
+            });
         } else {
             it.forEach(len -> {
                 long[] buf = new long[Math.min(BLOCK, len)];

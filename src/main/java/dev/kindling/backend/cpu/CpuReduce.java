@@ -2,10 +2,9 @@ package dev.kindling.backend.cpu;
 
 import dev.kindling.DType;
 import dev.kindling.backend.ReduceOp;
+import dev.kindling.backend.ReduceGroup;
 import dev.kindling.backend.Strided;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The CPU reduction kernel: any {@link ReduceOp} over any set of dimensions of a strided input.
@@ -22,53 +21,22 @@ final class CpuReduce {
 
     private static final int BLOCK = 512;
 
-    /** Dims of one group after coalescing: sizes with the input's and output's strides. */
-    private record Group(int[] sizes, int[] xStrides, int[] outStrides, long count) {}
-
-    private static Group group(Strided x, Strided out, boolean[] reduced, boolean wantReduced) {
-        List<int[]> dims = new ArrayList<>(); // {size, xStride, outStride}
-        for (int d = 0; d < x.shape.length; d++) {
-            if (reduced[d] != wantReduced || x.shape[d] == 1) continue;
-            int xs = x.strides[d], os = out.strides[d];
-            if (!dims.isEmpty()) {
-                int[] prev = dims.get(dims.size() - 1);
-                if (prev[1] == xs * x.shape[d] && (wantReduced || prev[2] == os * x.shape[d])) {
-                    prev[0] *= x.shape[d];
-                    prev[1] = xs;
-                    prev[2] = os;
-                    continue;
-                }
-            }
-            dims.add(new int[] {x.shape[d], xs, os});
-        }
-        int n = dims.size();
-        int[] sz = new int[n], xs = new int[n], os = new int[n];
-        long count = 1;
-        for (int i = 0; i < n; i++) {
-            sz[i] = dims.get(i)[0];
-            xs[i] = dims.get(i)[1];
-            os[i] = dims.get(i)[2];
-            count *= sz[i];
-        }
-        return new Group(sz, xs, os, count);
-    }
-
     private static boolean exactLong(ReduceOp op, DType dt) {
         return !dt.isFloatingPoint() && (op == ReduceOp.SUM || op == ReduceOp.PROD || op == ReduceOp.MAX || op == ReduceOp.MIN);
     }
 
     static void reduce(ReduceOp op, Strided x, boolean[] reduced, Strided out, double p) {
-        Group kept = group(x, out, reduced, false);
-        Group red = group(x, out, reduced, true);
-        int nOut = (int) kept.count;
-        int nRed = (int) red.count;
+        ReduceGroup kept = ReduceGroup.of(x, out, reduced, false);
+        ReduceGroup red = ReduceGroup.of(x, out, reduced, true);
+        int nOut = (int) kept.count();
+        int nRed = (int) red.count();
         boolean useLong = exactLong(op, x.dtype);
         Acc acc = useLong ? new LongAcc(op) : new DoubleAcc(op, p);
 
-        if (red.sizes.length <= 1 && (red.sizes.length == 0 || red.xStrides[0] == 1)) {
+        if (red.sizes().length <= 1 && (red.sizes().length == 0 || red.xStrides()[0] == 1)) {
             inner(x, out, kept, nRed, acc);
-        } else if (kept.sizes.length >= 1 && kept.xStrides[kept.sizes.length - 1] == 1
-                && kept.outStrides[kept.sizes.length - 1] == 1 && kept.sizes[kept.sizes.length - 1] >= 16) {
+        } else if (kept.sizes().length >= 1 && kept.xStrides()[kept.sizes().length - 1] == 1
+                && kept.outStrides()[kept.sizes().length - 1] == 1 && kept.sizes()[kept.sizes().length - 1] >= 16) {
             outer(x, out, kept, red, acc);
         } else {
             generic(x, out, kept, red, acc);
@@ -205,11 +173,11 @@ final class CpuReduce {
 
     // ---- output offsets of kept-index k ----
 
-    private static int keptOffset(Group kept, int k, int[] strides, int base) {
+    private static int keptOffset(ReduceGroup kept, int k, int[] strides, int base) {
         int off = base;
-        for (int d = kept.sizes.length - 1; d >= 0; d--) {
-            int i = k % kept.sizes[d];
-            k /= kept.sizes[d];
+        for (int d = kept.sizes().length - 1; d >= 0; d--) {
+            int i = k % kept.sizes()[d];
+            k /= kept.sizes()[d];
             off += i * strides[d];
         }
         return off;
@@ -226,8 +194,8 @@ final class CpuReduce {
     }
 
     /** Reduces the contiguous (or single-dim stride-1) run of each output. */
-    private static void inner(Strided x, Strided out, Group kept, int nRed, Acc proto) {
-        int nOut = (int) kept.count;
+    private static void inner(Strided x, Strided out, ReduceGroup kept, int nRed, Acc proto) {
+        int nOut = (int) kept.count();
         if (nOut == 1 && nRed > Iter.GRAIN) {
             innerSplit(x, out, nRed, proto);
             return;
@@ -238,8 +206,8 @@ final class CpuReduce {
         Parallel.parallelFor(nOut, grain, (s, e) -> {
             Acc acc = proto.copy();
             for (int k = s; k < e; k++) {
-                int xo = keptOffset(kept, k, kept.xStrides, x.offset);
-                int oo = keptOffset(kept, k, kept.outStrides, out.offset);
+                int xo = keptOffset(kept, k, kept.xStrides(), x.offset);
+                int oo = keptOffset(kept, k, kept.outStrides(), out.offset);
                 if (acc instanceof DoubleAcc da) storeD(out, oo, da.finish(runD(da, x, xo, nRed)));
                 else { LongAcc la = (LongAcc) acc; storeL(out, oo, runL(la, x, xo, nRed)); }
             }
@@ -310,13 +278,13 @@ final class CpuReduce {
      * The innermost kept dim is contiguous in input and output: for each outer kept index, walk the
      * reduced indices and fold whole rows into a row of accumulators.
      */
-    private static void outer(Strided x, Strided out, Group kept, Group red, Acc proto) {
-        int nk = kept.sizes.length;
-        int rowLen = kept.sizes[nk - 1];
-        Group outerKept = new Group(java.util.Arrays.copyOf(kept.sizes, nk - 1), java.util.Arrays.copyOf(kept.xStrides, nk - 1),
-                java.util.Arrays.copyOf(kept.outStrides, nk - 1), kept.count / rowLen);
-        int nOuter = (int) outerKept.count;
-        int nRed = (int) red.count;
+    private static void outer(Strided x, Strided out, ReduceGroup kept, ReduceGroup red, Acc proto) {
+        int nk = kept.sizes().length;
+        int rowLen = kept.sizes()[nk - 1];
+        ReduceGroup outerKept = new ReduceGroup(java.util.Arrays.copyOf(kept.sizes(), nk - 1), java.util.Arrays.copyOf(kept.xStrides(), nk - 1),
+                java.util.Arrays.copyOf(kept.outStrides(), nk - 1), kept.count() / rowLen);
+        int nOuter = (int) outerKept.count();
+        int nRed = (int) red.count();
         // split the columns of each row into tiles so both threads have work when nOuter is small
         int tile = Math.max(64, Math.min(rowLen, 4096));
         int tilesPerRow = (rowLen + tile - 1) / tile;
@@ -327,22 +295,22 @@ final class CpuReduce {
             for (int t = s; t < e; t++) {
                 int ko = t / tilesPerRow, col = (t % tilesPerRow) * tile;
                 int len = Math.min(tile, rowLen - col);
-                int xBase = keptOffset(outerKept, ko, outerKept.xStrides, x.offset) + col;
-                int oBase = keptOffset(outerKept, ko, outerKept.outStrides, out.offset) + col;
+                int xBase = keptOffset(outerKept, ko, outerKept.xStrides(), x.offset) + col;
+                int oBase = keptOffset(outerKept, ko, outerKept.outStrides(), out.offset) + col;
                 if (accProto instanceof DoubleAcc da) outerTileD(da, x, xBase, red, nRed, len, out, oBase);
                 else outerTileL((LongAcc) accProto, x, xBase, red, nRed, len, out, oBase);
             }
         });
     }
 
-    private static void outerTileD(DoubleAcc da, Strided x, int xBase, Group red, int nRed, int len, Strided out, int oBase) {
+    private static void outerTileD(DoubleAcc da, Strided x, int xBase, ReduceGroup red, int nRed, int len, Strided out, int oBase) {
         double[] acc = new double[len];
         java.util.Arrays.fill(acc, da.init());
         double[] row = new double[len];
         boolean fastSum = da.op == ReduceOp.SUM && x.dtype == DType.FLOAT32;
         float[] xf = fastSum ? (float[]) ((CpuStorage) x.storage).array : null;
         for (int r = 0; r < nRed; r++) {
-            int off = keptOffset(red, r, red.xStrides, xBase);
+            int off = keptOffset(red, r, red.xStrides(), xBase);
             if (fastSum) {
                 FloatKernels.INSTANCE.accumulate(xf, off, acc, len);
                 continue;
@@ -379,12 +347,12 @@ final class CpuReduce {
         }
     }
 
-    private static void outerTileL(LongAcc la, Strided x, int xBase, Group red, int nRed, int len, Strided out, int oBase) {
+    private static void outerTileL(LongAcc la, Strided x, int xBase, ReduceGroup red, int nRed, int len, Strided out, int oBase) {
         long[] acc = new long[len];
         java.util.Arrays.fill(acc, la.init());
         long[] row = new long[len];
         for (int r = 0; r < nRed; r++) {
-            int off = keptOffset(red, r, red.xStrides, xBase);
+            int off = keptOffset(red, r, red.xStrides(), xBase);
             Convert.load(x, off, 1, row, len);
             switch (la.op) {
                 case SUM -> { for (int i = 0; i < len; i++) acc[i] += row[i]; }
@@ -398,25 +366,25 @@ final class CpuReduce {
     }
 
     /** Any layout: for each output, walk its reduced elements one innermost run at a time. */
-    private static void generic(Strided x, Strided out, Group kept, Group red, Acc proto) {
-        int nOut = (int) kept.count;
-        int nr = red.sizes.length;
-        int innerLen = nr == 0 ? 1 : red.sizes[nr - 1];
-        int innerStride = nr == 0 ? 0 : red.xStrides[nr - 1];
-        int outerRuns = (int) (red.count / Math.max(innerLen, 1));
-        Group redOuter = nr == 0 ? red : new Group(java.util.Arrays.copyOf(red.sizes, nr - 1),
-                java.util.Arrays.copyOf(red.xStrides, nr - 1), java.util.Arrays.copyOf(red.outStrides, nr - 1), outerRuns);
-        int grain = (int) Math.max(1, Iter.GRAIN / Math.max(1L, red.count));
+    private static void generic(Strided x, Strided out, ReduceGroup kept, ReduceGroup red, Acc proto) {
+        int nOut = (int) kept.count();
+        int nr = red.sizes().length;
+        int innerLen = nr == 0 ? 1 : red.sizes()[nr - 1];
+        int innerStride = nr == 0 ? 0 : red.xStrides()[nr - 1];
+        int outerRuns = (int) (red.count() / Math.max(innerLen, 1));
+        ReduceGroup redOuter = nr == 0 ? red : new ReduceGroup(java.util.Arrays.copyOf(red.sizes(), nr - 1),
+                java.util.Arrays.copyOf(red.xStrides(), nr - 1), java.util.Arrays.copyOf(red.outStrides(), nr - 1), outerRuns);
+        int grain = (int) Math.max(1, Iter.GRAIN / Math.max(1L, red.count()));
         Parallel.parallelFor(nOut, grain, (s, e) -> {
             Acc acc = proto.copy();
             for (int k = s; k < e; k++) {
-                int xo = keptOffset(kept, k, kept.xStrides, x.offset);
-                int oo = keptOffset(kept, k, kept.outStrides, out.offset);
+                int xo = keptOffset(kept, k, kept.xStrides(), x.offset);
+                int oo = keptOffset(kept, k, kept.outStrides(), out.offset);
                 if (acc instanceof DoubleAcc da) {
                     double v = da.init();
                     double[] buf = da.buf(innerLen);
                     for (int r = 0; r < outerRuns; r++) {
-                        int base = keptOffset(redOuter, r, redOuter.xStrides, xo);
+                        int base = keptOffset(redOuter, r, redOuter.xStrides(), xo);
                         for (int b = 0; b < innerLen; b += BLOCK) {
                             int m = Math.min(BLOCK, innerLen - b);
                             Convert.load(x, base + b * innerStride, innerStride, buf, m);
@@ -429,7 +397,7 @@ final class CpuReduce {
                     long v = la.init();
                     long[] buf = la.buf(innerLen);
                     for (int r = 0; r < outerRuns; r++) {
-                        int base = keptOffset(redOuter, r, redOuter.xStrides, xo);
+                        int base = keptOffset(redOuter, r, redOuter.xStrides(), xo);
                         for (int b = 0; b < innerLen; b += BLOCK) {
                             int m = Math.min(BLOCK, innerLen - b);
                             Convert.load(x, base + b * innerStride, innerStride, buf, m);

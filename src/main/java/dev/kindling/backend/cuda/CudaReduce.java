@@ -2,12 +2,11 @@ package dev.kindling.backend.cuda;
 
 import dev.kindling.backend.ReduceOp;
 import dev.kindling.backend.ScanOp;
+import dev.kindling.backend.ReduceGroup;
 import dev.kindling.backend.Strided;
 import dev.kindling.backend.cpu.CpuBackend;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Reductions, max/min with indices, scans and softmax on the device ({@code src/main/cuda/reduce.cu}),
@@ -33,37 +32,6 @@ final class CudaReduce {
     /** The most splits of one reduction (grid y). */
     static final int MAX_SPLITS = 1024;
 
-    /** One group of dims after merging: sizes with the input's and output's strides. */
-    record Group(int[] sizes, int[] xStrides, int[] outStrides, long count) {}
-
-    static Group group(Strided x, Strided out, boolean[] reduced, boolean wantReduced) {
-        List<int[]> dims = new ArrayList<>();
-        for (int d = 0; d < x.shape.length; d++) {
-            if (reduced[d] != wantReduced || x.shape[d] == 1) continue;
-            int xs = x.strides[d], os = out.strides[d];
-            if (!dims.isEmpty()) {
-                int[] prev = dims.get(dims.size() - 1);
-                if ((long) prev[1] == (long) xs * x.shape[d] && (wantReduced || (long) prev[2] == (long) os * x.shape[d])) {
-                    prev[0] *= x.shape[d];
-                    prev[1] = xs;
-                    prev[2] = os;
-                    continue;
-                }
-            }
-            dims.add(new int[] {x.shape[d], xs, os});
-        }
-        int n = dims.size();
-        int[] sz = new int[n], xs = new int[n], os = new int[n];
-        long count = 1;
-        for (int i = 0; i < n; i++) {
-            sz[i] = dims.get(i)[0];
-            xs[i] = dims.get(i)[1];
-            os[i] = dims.get(i)[2];
-            count *= sz[i];
-        }
-        return new Group(sz, xs, os, count);
-    }
-
     static boolean exactLong(ReduceOp op, Strided x) {
         return !x.dtype.isFloatingPoint() && (op == ReduceOp.SUM || op == ReduceOp.PROD || op == ReduceOp.MAX || op == ReduceOp.MIN);
     }
@@ -71,11 +39,11 @@ final class CudaReduce {
     /** The launch plan of one reduction; computed without a device so that it can be tested. */
     record Plan(boolean threadLayout, int splits, int splitLen, int threads, int gridX) {}
 
-    static Plan plan(Group kept, Group red, int multiprocessors) {
-        int nOut = (int) kept.count, nRed = (int) red.count;
-        int nk = kept.sizes.length, nr = red.sizes.length;
-        boolean keptInnerContiguous = nk > 0 && kept.xStrides[nk - 1] == 1;
-        boolean redInnerContiguous = nr > 0 && red.xStrides[nr - 1] == 1;
+    static Plan plan(ReduceGroup kept, ReduceGroup red, int multiprocessors) {
+        int nOut = (int) kept.count(), nRed = (int) red.count();
+        int nk = kept.sizes().length, nr = red.sizes().length;
+        boolean keptInnerContiguous = nk > 0 && kept.xStrides()[nk - 1] == 1;
+        boolean redInnerContiguous = nr > 0 && red.xStrides()[nr - 1] == 1;
         boolean threadLayout = nRed <= SHORT_RUN || (keptInnerContiguous && !redInnerContiguous);
         int splits = 1;
         if (threadLayout) {
@@ -106,9 +74,9 @@ final class CudaReduce {
             throw new IllegalStateException(op + " is not a plain reduction (the dispatch layer uses reduceWithIndices)");
         }
         if (out.numel() == 0) return;
-        Group kept = group(x, out, reduced, false), red = group(x, out, reduced, true);
-        if (kept.sizes.length > KernelArgs.MAX_DIMS || red.sizes.length > KernelArgs.MAX_DIMS
-                || kept.count > Integer.MAX_VALUE || red.count > Integer.MAX_VALUE) {
+        ReduceGroup kept = ReduceGroup.of(x, out, reduced, false), red = ReduceGroup.of(x, out, reduced, true);
+        if (kept.sizes().length > KernelArgs.MAX_DIMS || red.sizes().length > KernelArgs.MAX_DIMS
+                || kept.count() > Integer.MAX_VALUE || red.count() > Integer.MAX_VALUE) {
             Strided hx = HostFallback.toHost(c, x), ho = HostFallback.toHost(c, out);
             CpuBackend.INSTANCE.reduce(op, hx, reduced, ho, p);
             HostFallback.toDevice(c, ho, out);
@@ -116,16 +84,16 @@ final class CudaReduce {
         }
         boolean exact = exactLong(op, x);
         Plan plan = plan(kept, red, c.driver.multiprocessors());
-        int nOut = (int) kept.count, nRed = (int) red.count;
+        int nOut = (int) kept.count(), nRed = (int) red.count();
         CudaContext.Scratch partial = plan.splits() > 1 ? c.scratch((long) nOut * plan.splits() * 8) : null;
         try {
             KernelArgs args = new KernelArgs().i32(op.ordinal());
             if (!exact) args.f64(p);
-            args.i32(nOut).i32(nRed).i32(plan.splitLen()).shape(kept.sizes);
-            Operands.add(args, x, kept.xStrides);
-            Operands.add(args, out, kept.outStrides);
-            args.shape(red.sizes);
-            Operands.add(args, x, red.xStrides);
+            args.i32(nOut).i32(nRed).i32(plan.splitLen()).shape(kept.sizes());
+            Operands.add(args, x, kept.xStrides());
+            Operands.add(args, out, kept.outStrides());
+            args.shape(red.sizes());
+            Operands.add(args, x, red.xStrides());
             args.ptr(partial == null ? 0 : partial.address());
             Kernel k = plan.threadLayout() ? (exact ? Kernel.REDUCE_THREAD_L : Kernel.REDUCE_THREAD_D)
                     : (exact ? Kernel.REDUCE_BLOCK_L : Kernel.REDUCE_BLOCK_D);
@@ -133,8 +101,8 @@ final class CudaReduce {
             if (partial != null) {
                 KernelArgs comb = new KernelArgs().i32(op.ordinal());
                 if (!exact) comb.f64(p);
-                comb.i32(nOut).i32(plan.splits()).ptr(partial.address()).shape(kept.sizes);
-                Operands.add(comb, out, kept.outStrides);
+                comb.i32(nOut).i32(plan.splits()).ptr(partial.address()).shape(kept.sizes());
+                Operands.add(comb, out, kept.outStrides());
                 c.driver.launch(exact ? Kernel.REDUCE_COMBINE_L : Kernel.REDUCE_COMBINE_D,
                         c.blocks(nOut, CudaContext.THREADS), 1, 1, CudaContext.THREADS, comb);
             }
@@ -210,7 +178,7 @@ final class CudaReduce {
         c.driver.launch(Kernel.SOFTMAX_D, c.blocks(w.numel, 1), 1, 1, lineThreads(n), args);
     }
 
-    static String describe(Group g) {
-        return Arrays.toString(g.sizes) + " x" + Arrays.toString(g.xStrides) + " out" + Arrays.toString(g.outStrides);
+    static String describe(ReduceGroup g) {
+        return Arrays.toString(g.sizes()) + " x" + Arrays.toString(g.xStrides()) + " out" + Arrays.toString(g.outStrides());
     }
 }

@@ -4,6 +4,7 @@ import dev.kindling.DType;
 import dev.kindling.backend.BinaryOp;
 import dev.kindling.backend.Conv2dParams;
 import dev.kindling.backend.Pool2dParams;
+import dev.kindling.backend.ReduceGroup;
 import dev.kindling.backend.ReduceOp;
 import dev.kindling.backend.ScanOp;
 import dev.kindling.backend.Storage;
@@ -17,6 +18,7 @@ import dev.kindling.cuda.CudaOutOfMemoryException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -314,20 +316,20 @@ class SimulatedDeviceTest {
 
     @Test
     void reductionPlansFollowTheLayout() {
-        CudaReduce.Group keptCols = new CudaReduce.Group(new int[] {64}, new int[] {1}, new int[] {1}, 64);
-        CudaReduce.Group redRows = new CudaReduce.Group(new int[] {4096}, new int[] {64}, new int[] {0}, 4096);
+        ReduceGroup keptCols = new ReduceGroup(new int[] {64}, new int[] {1}, new int[] {1}, 64);
+        ReduceGroup redRows = new ReduceGroup(new int[] {4096}, new int[] {64}, new int[] {0}, 4096);
         CudaReduce.Plan p = CudaReduce.plan(keptCols, redRows, 100);
         assertTrue(p.threadLayout());
         assertEquals(16, p.splits(), "4096 reduced elements in splits of at least 256");
         assertEquals(256, p.splitLen());
-        CudaReduce.Group keptRows = new CudaReduce.Group(new int[] {100_000}, new int[] {64}, new int[] {1}, 100_000);
-        CudaReduce.Group redCols = new CudaReduce.Group(new int[] {64}, new int[] {1}, new int[] {0}, 64);
+        ReduceGroup keptRows = new ReduceGroup(new int[] {100_000}, new int[] {64}, new int[] {1}, 100_000);
+        ReduceGroup redCols = new ReduceGroup(new int[] {64}, new int[] {1}, new int[] {0}, 64);
         CudaReduce.Plan q = CudaReduce.plan(keptRows, redCols, 100);
         assertFalse(q.threadLayout());
         assertEquals(1, q.splits(), "enough outputs to fill the device");
         assertEquals(64, q.threads(), "a block of 64 threads for runs of 64");
-        CudaReduce.Group none = new CudaReduce.Group(new int[0], new int[0], new int[0], 1);
-        CudaReduce.Group empty = new CudaReduce.Group(new int[] {0}, new int[] {1}, new int[] {0}, 0);
+        ReduceGroup none = new ReduceGroup(new int[0], new int[0], new int[0], 1);
+        ReduceGroup empty = new ReduceGroup(new int[] {0}, new int[] {1}, new int[] {0}, 0);
         assertEquals(1, CudaReduce.plan(none, empty, 100).splits(), "an empty reduction still writes its identity");
     }
 
@@ -441,8 +443,10 @@ class SimulatedDeviceTest {
 
     @Test
     void unreachableStoragesAreReclaimedByTheCleaner() {
-        for (int i = 0; i < 10; i++) be.allocate(DType.FLOAT64, 1 << 16);
+        List<Storage> held = new ArrayList<>();   // reachable until counted: a GC in between must not reclaim them
+        for (int i = 0; i < 10; i++) held.add(be.allocate(DType.FLOAT64, 1 << 16));
         assertEquals(10L << 19, ctx.allocator.memoryAllocated());
+        held.clear();
         assertTrue(DeviceCleaner.INSTANCE.reclaim() >= 10);
         assertEquals(0, ctx.allocator.memoryAllocated(), "every storage was unreachable");
     }
