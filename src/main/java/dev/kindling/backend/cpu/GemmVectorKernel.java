@@ -1,10 +1,5 @@
 package dev.kindling.backend.cpu;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 /**
  * The Vector API {@link GemmKernel}: an 8-row × 2-vector micro-tile (8×32 floats or 8×16 doubles
  * with 512-bit vectors) held in sixteen vector accumulators and updated with one FMA per
@@ -19,242 +14,52 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link GemmKernel#mergeTile}.
  */
 final class GemmVectorKernel implements GemmKernel {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     /** Micro-tile rows; the columns are two vectors. */
     static final int MR = 8;
 
     @Override public int floatMr() { return MR; }
-    @Override public int floatNr() { return 2 * FS.length(); }
+    @Override public int floatNr() { return GemmVectorFloat.nr(); }
     @Override public int doubleMr() { return MR; }
-    @Override public int doubleNr() { return 2 * DS.length(); }
+    @Override public int doubleNr() { return GemmVectorDouble.nr(); }
 
     @Override
     public void floatTile(int kc, float[] ap, int apOff, float[] bp, int bpOff, float alpha, float beta,
             float[] c, int cOff, int cRs, int cCs, int mr, int nr, float[] tile) {
-        final int l = FS.length();
-        FloatVector z = FloatVector.zero(FS);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z;
-        FloatVector c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z;
-        FloatVector c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++) {
-            int a = apOff + p * MR, b = bpOff + p * 2 * l;
-            FloatVector b0 = FloatVector.fromArray(FS, bp, b), b1 = FloatVector.fromArray(FS, bp, b + l);
-            FloatVector x;
-            x = FloatVector.broadcast(FS, ap[a]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(FS, ap[a + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(FS, ap[a + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(FS, ap[a + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(FS, ap[a + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(FS, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(FS, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(FS, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0); c01.intoArray(tile, l);
-        c10.intoArray(tile, 2 * l); c11.intoArray(tile, 3 * l);
-        c20.intoArray(tile, 4 * l); c21.intoArray(tile, 5 * l);
-        c30.intoArray(tile, 6 * l); c31.intoArray(tile, 7 * l);
-        c40.intoArray(tile, 8 * l); c41.intoArray(tile, 9 * l);
-        c50.intoArray(tile, 10 * l); c51.intoArray(tile, 11 * l);
-        c60.intoArray(tile, 12 * l); c61.intoArray(tile, 13 * l);
-        c70.intoArray(tile, 14 * l); c71.intoArray(tile, 15 * l);
-        merge(tile, alpha, beta, c, cOff, cRs, cCs, mr, nr);
-    }
-
-    /**
-     * Writes the MR×NR tile into C: vector rows when the tile is whole and C's rows are
-     * contiguous, else {@link GemmKernel#mergeTile}. A separate method, so that the kernel's
-     * accumulators stay in registers: inlined vector epilogues push C2 past its node budget and
-     * the accumulators get boxed.
-     */
-    private static void merge(float[] tile, float alpha, float beta, float[] c, int cOff, int cRs, int cCs,
-                              int mr, int nr) {
-        final int l = FS.length(), ld = 2 * l;
-        if (mr != MR || nr != ld || cCs != 1) {
-            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
-            return;
-        }
-        FloatVector va = FloatVector.broadcast(FS, alpha);
-        if (beta == 0f) {
-            for (int r = 0; r < MR; r++) {
-                int t = r * ld, o = cOff + r * cRs;
-                FloatVector.fromArray(FS, tile, t).mul(va).intoArray(c, o);
-                FloatVector.fromArray(FS, tile, t + l).mul(va).intoArray(c, o + l);
-            }
-        } else {
-            FloatVector vb = FloatVector.broadcast(FS, beta);
-            for (int r = 0; r < MR; r++) {
-                int t = r * ld, o = cOff + r * cRs;
-                FloatVector lo = FloatVector.fromArray(FS, tile, t).mul(va);
-                FloatVector.fromArray(FS, c, o).fma(vb, lo).intoArray(c, o);
-                FloatVector hi = FloatVector.fromArray(FS, tile, t + l).mul(va);
-                FloatVector.fromArray(FS, c, o + l).fma(vb, hi).intoArray(c, o + l);
-            }
-        }
+        GemmVectorFloat.tile(kc, ap, apOff, bp, bpOff, alpha, beta, c, cOff, cRs, cCs, mr, nr, tile);
     }
 
     @Override
     public void doubleTile(int kc, double[] ap, int apOff, double[] bp, int bpOff, double alpha, double beta,
             double[] c, int cOff, int cRs, int cCs, int mr, int nr, double[] tile) {
-        final int l = DS.length();
-        DoubleVector z = DoubleVector.zero(DS);
-        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z;
-        DoubleVector c20 = z, c21 = z, c30 = z, c31 = z;
-        DoubleVector c40 = z, c41 = z, c50 = z, c51 = z;
-        DoubleVector c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++) {
-            int a = apOff + p * MR, b = bpOff + p * 2 * l;
-            DoubleVector b0 = DoubleVector.fromArray(DS, bp, b), b1 = DoubleVector.fromArray(DS, bp, b + l);
-            DoubleVector x;
-            x = DoubleVector.broadcast(DS, ap[a]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-            x = DoubleVector.broadcast(DS, ap[a + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-            x = DoubleVector.broadcast(DS, ap[a + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-            x = DoubleVector.broadcast(DS, ap[a + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = DoubleVector.broadcast(DS, ap[a + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = DoubleVector.broadcast(DS, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-            x = DoubleVector.broadcast(DS, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-            x = DoubleVector.broadcast(DS, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-        }
-        c00.intoArray(tile, 0); c01.intoArray(tile, l);
-        c10.intoArray(tile, 2 * l); c11.intoArray(tile, 3 * l);
-        c20.intoArray(tile, 4 * l); c21.intoArray(tile, 5 * l);
-        c30.intoArray(tile, 6 * l); c31.intoArray(tile, 7 * l);
-        c40.intoArray(tile, 8 * l); c41.intoArray(tile, 9 * l);
-        c50.intoArray(tile, 10 * l); c51.intoArray(tile, 11 * l);
-        c60.intoArray(tile, 12 * l); c61.intoArray(tile, 13 * l);
-        c70.intoArray(tile, 14 * l); c71.intoArray(tile, 15 * l);
-        merge(tile, alpha, beta, c, cOff, cRs, cCs, mr, nr);
-    }
-
-    /**
-     * Writes the MR×NR tile into C: vector rows when the tile is whole and C's rows are
-     * contiguous, else {@link GemmKernel#mergeTile}. A separate method, so that the kernel's
-     * accumulators stay in registers: inlined vector epilogues push C2 past its node budget and
-     * the accumulators get boxed.
-     */
-    private static void merge(double[] tile, double alpha, double beta, double[] c, int cOff, int cRs, int cCs,
-                              int mr, int nr) {
-        final int l = DS.length(), ld = 2 * l;
-        if (mr != MR || nr != ld || cCs != 1) {
-            GemmKernel.mergeTile(tile, ld, alpha, beta, c, cOff, cRs, cCs, mr, nr);
-            return;
-        }
-        DoubleVector va = DoubleVector.broadcast(DS, alpha);
-        if (beta == 0d) {
-            for (int r = 0; r < MR; r++) {
-                int t = r * ld, o = cOff + r * cRs;
-                DoubleVector.fromArray(DS, tile, t).mul(va).intoArray(c, o);
-                DoubleVector.fromArray(DS, tile, t + l).mul(va).intoArray(c, o + l);
-            }
-        } else {
-            DoubleVector vb = DoubleVector.broadcast(DS, beta);
-            for (int r = 0; r < MR; r++) {
-                int t = r * ld, o = cOff + r * cRs;
-                DoubleVector lo = DoubleVector.fromArray(DS, tile, t).mul(va);
-                DoubleVector.fromArray(DS, c, o).fma(vb, lo).intoArray(c, o);
-                DoubleVector hi = DoubleVector.fromArray(DS, tile, t + l).mul(va);
-                DoubleVector.fromArray(DS, c, o + l).fma(vb, hi).intoArray(c, o + l);
-            }
-        }
+        GemmVectorDouble.tile(kc, ap, apOff, bp, bpOff, alpha, beta, c, cOff, cRs, cCs, mr, nr, tile);
     }
 
     /** Two vector moves, where System.arraycopy's call costs as much as the copy for 128 bytes. */
     @Override
-    public void floatPanelRow(float[] src, int srcOff, float[] dst, int dstOff) {
-        final int l = FS.length();
-        FloatVector.fromArray(FS, src, srcOff).intoArray(dst, dstOff);
-        FloatVector.fromArray(FS, src, srcOff + l).intoArray(dst, dstOff + l);
-    }
+    public void floatPanelRow(float[] src, int srcOff, float[] dst, int dstOff) { GemmVectorFloat.panelRow(src, srcOff, dst, dstOff); }
 
     @Override
-    public void doublePanelRow(double[] src, int srcOff, double[] dst, int dstOff) {
-        final int l = DS.length();
-        DoubleVector.fromArray(DS, src, srcOff).intoArray(dst, dstOff);
-        DoubleVector.fromArray(DS, src, srcOff + l).intoArray(dst, dstOff + l);
-    }
+    public void doublePanelRow(double[] src, int srcOff, double[] dst, int dstOff) { GemmVectorDouble.panelRow(src, srcOff, dst, dstOff); }
 
     @Override
     public void floatAddRow(float[] src, int srcOff, float add, float[] dst, int dstOff, int n) {
-        final int l = FS.length();
-        int i = 0;
-        FloatVector a = FloatVector.broadcast(FS, add);
-        for (int bound = FS.loopBound(n); i < bound; i += l) FloatVector.fromArray(FS, src, srcOff + i).add(a).intoArray(dst, dstOff + i);
-        for (; i < n; i++) dst[dstOff + i] = src[srcOff + i] + add;
+        GemmVectorFloat.addRow(src, srcOff, add, dst, dstOff, n);
     }
 
     @Override
     public void doubleAddRow(double[] src, int srcOff, double add, double[] dst, int dstOff, int n) {
-        final int l = DS.length();
-        int i = 0;
-        DoubleVector a = DoubleVector.broadcast(DS, add);
-        for (int bound = DS.loopBound(n); i < bound; i += l) DoubleVector.fromArray(DS, src, srcOff + i).add(a).intoArray(dst, dstOff + i);
-        for (; i < n; i++) dst[dstOff + i] = src[srcOff + i] + add;
+        GemmVectorDouble.addRow(src, srcOff, add, dst, dstOff, n);
     }
 
     @Override
-    public float floatDot(int n, float[] x, int xOff, float[] y, int yOff) {
-        final int l = FS.length();
-        FloatVector s0 = FloatVector.zero(FS), s1 = s0, s2 = s0, s3 = s0;
-        int i = 0;
-        for (; i + 4 * l <= n; i += 4 * l) {
-            s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
-            s1 = FloatVector.fromArray(FS, x, xOff + i + l).fma(FloatVector.fromArray(FS, y, yOff + i + l), s1);
-            s2 = FloatVector.fromArray(FS, x, xOff + i + 2 * l)
-                    .fma(FloatVector.fromArray(FS, y, yOff + i + 2 * l), s2);
-            s3 = FloatVector.fromArray(FS, x, xOff + i + 3 * l)
-                    .fma(FloatVector.fromArray(FS, y, yOff + i + 3 * l), s3);
-        }
-        for (; i + l <= n; i += l) {
-            s0 = FloatVector.fromArray(FS, x, xOff + i).fma(FloatVector.fromArray(FS, y, yOff + i), s0);
-        }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
-        return s;
-    }
+    public float floatDot(int n, float[] x, int xOff, float[] y, int yOff) { return GemmVectorFloat.dot(n, x, xOff, y, yOff); }
 
     @Override
-    public void floatAxpy(int n, float s, float[] x, int xOff, float[] y, int yOff) {
-        final int l = FS.length();
-        FloatVector sv = FloatVector.broadcast(FS, s);
-        int i = 0;
-        for (; i + l <= n; i += l) {
-            FloatVector yi = FloatVector.fromArray(FS, y, yOff + i);
-            FloatVector.fromArray(FS, x, xOff + i).fma(sv, yi).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
-    }
+    public double doubleDot(int n, double[] x, int xOff, double[] y, int yOff) { return GemmVectorDouble.dot(n, x, xOff, y, yOff); }
 
     @Override
-    public double doubleDot(int n, double[] x, int xOff, double[] y, int yOff) {
-        final int l = DS.length();
-        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0;
-        int i = 0;
-        for (; i + 4 * l <= n; i += 4 * l) {
-            s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
-            s1 = DoubleVector.fromArray(DS, x, xOff + i + l).fma(DoubleVector.fromArray(DS, y, yOff + i + l), s1);
-            s2 = DoubleVector.fromArray(DS, x, xOff + i + 2 * l)
-                    .fma(DoubleVector.fromArray(DS, y, yOff + i + 2 * l), s2);
-            s3 = DoubleVector.fromArray(DS, x, xOff + i + 3 * l)
-                    .fma(DoubleVector.fromArray(DS, y, yOff + i + 3 * l), s3);
-        }
-        for (; i + l <= n; i += l) {
-            s0 = DoubleVector.fromArray(DS, x, xOff + i).fma(DoubleVector.fromArray(DS, y, yOff + i), s0);
-        }
-        double s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s += x[xOff + i] * y[yOff + i];
-        return s;
-    }
+    public void floatAxpy(int n, float s, float[] x, int xOff, float[] y, int yOff) { GemmVectorFloat.axpy(n, s, x, xOff, y, yOff); }
 
     @Override
-    public void doubleAxpy(int n, double s, double[] x, int xOff, double[] y, int yOff) {
-        final int l = DS.length();
-        DoubleVector sv = DoubleVector.broadcast(DS, s);
-        int i = 0;
-        for (; i + l <= n; i += l) {
-            DoubleVector yi = DoubleVector.fromArray(DS, y, yOff + i);
-            DoubleVector.fromArray(DS, x, xOff + i).fma(sv, yi).intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) y[yOff + i] += s * x[xOff + i];
-    }
+    public void doubleAxpy(int n, double s, double[] x, int xOff, double[] y, int yOff) { GemmVectorDouble.axpy(n, s, x, xOff, y, yOff); }
 }
